@@ -1,0 +1,286 @@
+"""PostgreSQL backend (asyncpg).
+
+Positions are commit-ordered across processes by a counter row: a writer locks `es_head`
+(`SELECT ... FOR UPDATE`), reads the versions of its batch's streams (a fresh snapshot, taken
+after the lock was granted), inserts its rows numbered from head + 1 in one
+`INSERT ... SELECT FROM unnest(...)`, moves the head and commits. The next writer cannot
+number anything before that commit is visible, so positions are contiguous and a reader that
+sees position p can already see everything below p. (A bigserial would not do: a lower id can
+commit after a higher one.) NOTIFY, sent in the same transaction, only wakes readers; they
+always re-read from their own position.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from collections.abc import Collection
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import asyncpg
+
+from ._batch import COLUMNS, Append, Outcome, Row, plan_batch, record_from_row
+from .contract import EventStore
+from .envelope import RecordedEvent, now_us
+from .errors import InvalidStoreURL, SchemaVersionMismatch, StoreClosed, StoreError, StoreUnavailable
+
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """
+        CREATE TABLE es_events (
+            position        bigint  PRIMARY KEY,
+            stream_id       text    NOT NULL,
+            stream_version  bigint  NOT NULL,
+            event_id        text    NOT NULL,
+            type            text    NOT NULL,
+            schema_version  integer NOT NULL,
+            tenant_id       text    NOT NULL,
+            correlation_id  text    NOT NULL,
+            causation_id    text    NOT NULL,
+            recorded_at_us  bigint  NOT NULL,
+            data            json    NOT NULL,
+            metadata        json    NOT NULL,
+            UNIQUE (stream_id, stream_version)
+        )
+        """,
+        "CREATE INDEX es_events_by_tenant ON es_events (tenant_id, position)",
+        "CREATE INDEX es_events_by_type ON es_events (type, position)",
+        "CREATE TABLE es_head (id integer PRIMARY KEY CHECK (id = 1), position bigint NOT NULL)",
+        "INSERT INTO es_head (id, position) VALUES (1, 0)",
+    ],
+}
+
+_LOCK_HEAD = "SELECT position FROM es_head WHERE id = 1 FOR UPDATE"
+_STREAM_VERSIONS = (
+    "SELECT stream_id, max(stream_version) FROM es_events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id"
+)
+_SELECT = f"SELECT {COLUMNS} FROM es_events"
+_MIGRATION_LOCK_KEY = 0x6576656E7473  # "events"
+
+
+def _translate(exc: BaseException) -> StoreError:
+    if isinstance(exc, StoreError):
+        return exc
+    return StoreUnavailable(f"postgres: {exc}")
+
+
+async def _init_connection(connection: asyncpg.Connection) -> None:
+    """json columns travel as the exact bytes written (the binary format of json is its text)."""
+    await connection.set_type_codec("json", schema="pg_catalog", encoder=bytes, decoder=bytes, format="binary")
+
+
+def parse_postgres_url(url: str) -> tuple[str, str]:
+    """Split our own `schema=` option off a postgresql:// URL; return (dsn, schema)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise InvalidStoreURL(f"not a PostgreSQL URL: {parts.scheme}://...")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    schema = "public"
+    kept = []
+    for key, value in query:
+        if key == "schema":
+            schema = value
+        else:
+            kept.append((key, value))
+    if not re.fullmatch(r"[a-z_][a-z0-9_]{0,62}", schema):
+        raise InvalidStoreURL(f"schema must be a lowercase SQL identifier, got {schema!r}")
+    return urlunsplit(parts._replace(query=urlencode(kept))), schema
+
+
+class PostgresEventStore(EventStore):
+    """Event store in a PostgreSQL schema. Open with `await PostgresEventStore.open(url)`."""
+
+    backend = "postgres"
+
+    def __init__(self, url: str, *, pool_size: int = 4, **options: Any) -> None:
+        super().__init__(**options)
+        self.dsn, self.schema = parse_postgres_url(url)
+        self._pool_size = max(1, pool_size)
+        self._server_settings = {"search_path": self.schema, "application_name": "twin-eventstore"}
+        self._pool: asyncpg.Pool | None = None
+        self._writer: asyncpg.Connection | None = None
+        self._listener: asyncpg.Connection | None = None
+        self._writer_lock = asyncio.Lock()
+        self.channel = f"es_appended_{self.schema}"[:63]
+
+    @classmethod
+    async def open(cls, url: str, **options: Any) -> PostgresEventStore:
+        store = cls(url, **options)
+        try:
+            await store._open()
+        except BaseException as exc:
+            await store._close_backend()
+            raise _translate(exc) from exc
+        if store._committer is not None:
+            store._committer.start()
+        return store
+
+    async def _connect(self) -> asyncpg.Connection:
+        connection = await asyncpg.connect(self.dsn, server_settings=self._server_settings)
+        await _init_connection(connection)
+        return connection
+
+    async def _open(self) -> None:
+        bootstrap = await asyncpg.connect(self.dsn)
+        try:
+            await self._migrate(bootstrap)
+        finally:
+            await bootstrap.close()
+        size = self._pool_size if self.group_commit else self._pool_size * 4
+        self._pool = await asyncpg.create_pool(
+            self.dsn, min_size=1, max_size=size, init=_init_connection, server_settings=self._server_settings
+        )
+        self._writer = await self._connect()
+        await self._listen()
+
+    async def _migrate(self, connection: asyncpg.Connection) -> None:
+        async with connection.transaction():
+            await connection.execute("SELECT pg_advisory_xact_lock($1)", _MIGRATION_LOCK_KEY)
+            await connection.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+            await connection.execute(f'SET LOCAL search_path TO "{self.schema}"')
+            await connection.execute("CREATE TABLE IF NOT EXISTS es_meta (key text PRIMARY KEY, value text NOT NULL)")
+            value = await connection.fetchval("SELECT value FROM es_meta WHERE key = 'schema_version'")
+            current = int(value) if value is not None else 0
+            if current > SCHEMA_VERSION:
+                raise SchemaVersionMismatch(
+                    f"schema {self.schema!r} has event-store schema {current}; this code knows up to {SCHEMA_VERSION}"
+                )
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                for statement in _MIGRATIONS[version]:
+                    await connection.execute(statement)
+            await connection.execute(
+                "INSERT INTO es_meta (key, value) VALUES ('schema_version', $1) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                str(SCHEMA_VERSION),
+            )
+
+    async def _listen(self) -> None:
+        """LISTEN on a dedicated connection; if it drops, readers fall back to polling until it is back."""
+        with contextlib.suppress(Exception):
+            listener = await self._connect()
+            await listener.add_listener(self.channel, self._on_notify)
+            listener.add_termination_listener(self._on_listener_lost)
+            self._listener = listener
+
+    def _on_notify(self, *_: object) -> None:
+        self._notify_appended()
+
+    def _on_listener_lost(self, *_: object) -> None:
+        self._listener = None
+        if not self._closed:
+            asyncio.get_running_loop().call_later(1.0, lambda: asyncio.ensure_future(self._listen()))
+
+    # ------------------------------------------------------------------ writing
+    async def _write_batch(self, appends: list[Append]) -> list[Outcome]:
+        try:
+            if self._committer is not None:
+                async with self._writer_lock:
+                    if self._writer is None or self._writer.is_closed():
+                        self._writer = await self._connect()
+                    outcomes, wrote = await self._transaction(self._writer, appends)
+            else:
+                if self._pool is None:
+                    raise StoreClosed("the store is closed")
+                async with self._pool.acquire() as connection:
+                    outcomes, wrote = await self._transaction(connection, appends)
+        except BaseException as exc:
+            raise _translate(exc) from exc
+        if wrote:
+            self._notify_appended()
+        return outcomes
+
+    async def _transaction(self, connection: asyncpg.Connection, appends: list[Append]) -> tuple[list[Outcome], bool]:
+        streams = list({append.stream_id for append in appends})
+        async with connection.transaction():
+            head = await connection.fetchval(_LOCK_HEAD)
+            rows = await connection.fetch(_STREAM_VERSIONS, streams)
+            versions = {row[0]: row[1] for row in rows}
+            outcomes, new_rows, new_head = plan_batch(appends, versions, head, now_us())
+            if new_rows:
+                await connection.execute(_INSERT_BATCH, *_columns(new_rows), new_head, self.channel)
+        return outcomes, bool(new_rows)
+
+    # ------------------------------------------------------------------ reading
+    async def _fetch(self, sql: str, *parameters: Any) -> list[Any]:
+        if self._closed or self._pool is None:
+            raise StoreClosed("the store is closed")
+        try:
+            return list(await self._pool.fetch(sql, *parameters))
+        except BaseException as exc:
+            raise _translate(exc) from exc
+
+    async def read_stream(self, stream_id: str, from_version: int = 1, limit: int | None = None) -> list[RecordedEvent]:
+        rows = await self._fetch(
+            f"{_SELECT} WHERE stream_id = $1 AND stream_version >= $2 ORDER BY stream_version LIMIT $3",
+            stream_id,
+            from_version,
+            limit,
+        )
+        return [record_from_row(tuple(row)) for row in rows]
+
+    async def read_all(
+        self,
+        after_position: int = 0,
+        limit: int = 1000,
+        *,
+        tenant_id: str | None = None,
+        types: Collection[str] | None = None,
+    ) -> list[RecordedEvent]:
+        where = ["position > $1"]
+        parameters: list[Any] = [after_position]
+        if tenant_id is not None:
+            parameters.append(tenant_id)
+            where.append(f"tenant_id = ${len(parameters)}")
+        if types is not None:
+            names = list(types)
+            if not names:
+                return []
+            parameters.append(names)
+            where.append(f"type = ANY(${len(parameters)}::text[])")
+        parameters.append(limit)
+        rows = await self._fetch(
+            f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY position LIMIT ${len(parameters)}", *parameters
+        )
+        return [record_from_row(tuple(row)) for row in rows]
+
+    async def head(self) -> int:
+        rows = await self._fetch("SELECT position FROM es_head WHERE id = 1")
+        return int(rows[0][0])
+
+    async def stream_version(self, stream_id: str) -> int:
+        rows = await self._fetch(
+            "SELECT COALESCE(max(stream_version), 0) FROM es_events WHERE stream_id = $1", stream_id
+        )
+        return int(rows[0][0])
+
+    # ------------------------------------------------------------------ lifecycle
+    async def _close_backend(self) -> None:
+        listener, writer, pool = self._listener, self._writer, self._pool
+        self._listener = self._writer = self._pool = None
+        for connection in (listener, writer):
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(connection.close(), 5)
+        if pool is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(pool.close(), 5)
+
+
+_INSERT_BATCH = f"""
+WITH inserted AS (
+    INSERT INTO es_events ({COLUMNS})
+    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::integer[],
+                         $7::text[], $8::text[], $9::text[], $10::bigint[], $11::json[], $12::json[])
+), moved AS (
+    UPDATE es_head SET position = $13 WHERE id = 1
+)
+SELECT pg_notify($14, $13::text)
+"""
+
+
+def _columns(rows: list[Row]) -> list[list[Any]]:
+    return [list(column) for column in zip(*rows, strict=True)]

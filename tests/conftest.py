@@ -1,0 +1,60 @@
+"""Fixtures shared by the whole suite: the PostgreSQL server and a store URL per backend."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from eventstore import EventStore, open_store
+from tests.support.postgres import PostgresServer, drop_schema, find_postgres, new_schema_name, with_schema
+
+BACKENDS = ["sqlite", "postgres"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    server = find_postgres()
+    yield server
+    server.stop()
+
+
+def require_postgres(server: PostgresServer) -> str:
+    if server.dsn is None:
+        message = f"PostgreSQL unavailable: {server.reason}"
+        if os.environ.get("TWIN_REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"{message} (TWIN_REQUIRE_POSTGRES=1)")
+        pytest.skip(message)
+    return server.dsn
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A PostgreSQL store URL with a fresh schema, dropped after the test."""
+    dsn = require_postgres(postgres_server)
+    schema = new_schema_name()
+    yield with_schema(dsn, schema)
+    asyncio.run(drop_schema(dsn, schema))
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'twin.db'}"
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest) -> str:
+    """A fresh store URL, once per backend: the one parametrization every store test uses."""
+    fixture = "sqlite_url" if request.param == "sqlite" else "postgres_url"
+    url: str = request.getfixturevalue(fixture)
+    return url
+
+
+@pytest.fixture
+async def store(store_url: str) -> AsyncIterator[EventStore]:
+    opened = await open_store(store_url, poll_interval_ms=50)
+    yield opened
+    await opened.close()
