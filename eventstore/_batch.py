@@ -89,9 +89,7 @@ def plan_batch(
 
 
 def record_from_row(row: Sequence[object]) -> RecordedEvent:
-    """Build a RecordedEvent from a row in COLUMNS order (data/metadata as bytes or str)."""
-    data = row[10]
-    metadata = row[11]
+    """Build a RecordedEvent from a row in COLUMNS order."""
     return RecordedEvent(
         position=row[0],  # type: ignore[arg-type]
         stream_id=row[1],  # type: ignore[arg-type]
@@ -103,8 +101,8 @@ def record_from_row(row: Sequence[object]) -> RecordedEvent:
         correlation_id=row[7],  # type: ignore[arg-type]
         causation_id=row[8],  # type: ignore[arg-type]
         recorded_at_us=row[9],  # type: ignore[arg-type]
-        data=data.encode() if isinstance(data, str) else data,  # type: ignore[arg-type]
-        metadata=metadata.encode() if isinstance(metadata, str) else metadata,  # type: ignore[arg-type]
+        data=row[10],  # type: ignore[arg-type]
+        metadata=row[11],  # type: ignore[arg-type]
     )
 
 

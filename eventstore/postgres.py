@@ -42,8 +42,8 @@ _MIGRATIONS: dict[int, list[str]] = {
             correlation_id  text    NOT NULL,
             causation_id    text    NOT NULL,
             recorded_at_us  bigint  NOT NULL,
-            data            json    NOT NULL,
-            metadata        json    NOT NULL,
+            data            bytea   NOT NULL,
+            metadata        bytea   NOT NULL,
             UNIQUE (stream_id, stream_version)
         )
         """,
@@ -51,13 +51,28 @@ _MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX es_events_by_type ON es_events (type, position)",
         "CREATE TABLE es_head (id integer PRIMARY KEY CHECK (id = 1), position bigint NOT NULL)",
         "INSERT INTO es_head (id, position) VALUES (1, 0)",
+        # Lock the head, then read the batch's stream versions in a NEW snapshot (a volatile
+        # function takes one per statement), i.e. after the previous writer's commit: one round trip.
+        """
+        CREATE FUNCTION es_lock_head_and_versions(streams text[])
+        RETURNS TABLE (stream text, version bigint) LANGUAGE plpgsql VOLATILE AS $$
+        BEGIN
+            RETURN QUERY SELECT NULL::text, h.position FROM es_head h WHERE h.id = 1 FOR UPDATE;
+            RETURN QUERY
+                SELECT s.id, (SELECT max(e.stream_version) FROM es_events e WHERE e.stream_id = s.id)
+                FROM unnest(streams) AS s(id);
+        END $$
+        """,
+        # For people auditing with psql: data and metadata as json.
+        f"""
+        CREATE VIEW es_events_json AS
+        SELECT {COLUMNS.replace("data, metadata", "convert_from(data, 'UTF8')::json AS data, convert_from(metadata, 'UTF8')::json AS metadata")}
+        FROM es_events
+        """,
     ],
 }
 
-_LOCK_HEAD = "SELECT position FROM es_head WHERE id = 1 FOR UPDATE"
-_STREAM_VERSIONS = (
-    "SELECT stream_id, max(stream_version) FROM es_events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id"
-)
+_LOCK_HEAD_AND_VERSIONS = "SELECT stream, version FROM es_lock_head_and_versions($1::text[])"
 _SELECT = f"SELECT {COLUMNS} FROM es_events"
 _MIGRATION_LOCK_KEY = 0x6576656E7473  # "events"
 
@@ -66,11 +81,6 @@ def _translate(exc: BaseException) -> StoreError:
     if isinstance(exc, StoreError):
         return exc
     return StoreUnavailable(f"postgres: {exc}")
-
-
-async def _init_connection(connection: asyncpg.Connection) -> None:
-    """json columns travel as the exact bytes written (the binary format of json is its text)."""
-    await connection.set_type_codec("json", schema="pg_catalog", encoder=bytes, decoder=bytes, format="binary")
 
 
 def parse_postgres_url(url: str) -> tuple[str, str]:
@@ -120,9 +130,7 @@ class PostgresEventStore(EventStore):
         return store
 
     async def _connect(self) -> asyncpg.Connection:
-        connection = await asyncpg.connect(self.dsn, server_settings=self._server_settings)
-        await _init_connection(connection)
-        return connection
+        return await asyncpg.connect(self.dsn, server_settings=self._server_settings)
 
     async def _open(self) -> None:
         bootstrap = await asyncpg.connect(self.dsn)
@@ -132,7 +140,7 @@ class PostgresEventStore(EventStore):
             await bootstrap.close()
         size = self._pool_size if self.group_commit else self._pool_size * 4
         self._pool = await asyncpg.create_pool(
-            self.dsn, min_size=1, max_size=size, init=_init_connection, server_settings=self._server_settings
+            self.dsn, min_size=1, max_size=size, server_settings=self._server_settings
         )
         self._writer = await self._connect()
         await self._listen()
@@ -196,9 +204,9 @@ class PostgresEventStore(EventStore):
     async def _transaction(self, connection: asyncpg.Connection, appends: list[Append]) -> tuple[list[Outcome], bool]:
         streams = list({append.stream_id for append in appends})
         async with connection.transaction():
-            head = await connection.fetchval(_LOCK_HEAD)
-            rows = await connection.fetch(_STREAM_VERSIONS, streams)
-            versions = {row[0]: row[1] for row in rows}
+            rows = await connection.fetch(_LOCK_HEAD_AND_VERSIONS, streams)
+            head = rows[0][1]
+            versions = {row[0]: row[1] for row in rows[1:] if row[1] is not None}
             outcomes, new_rows, new_head = plan_batch(appends, versions, head, now_us())
             if new_rows:
                 await connection.execute(_INSERT_BATCH, *_columns(new_rows), new_head, self.channel)
@@ -274,7 +282,7 @@ _INSERT_BATCH = f"""
 WITH inserted AS (
     INSERT INTO es_events ({COLUMNS})
     SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::integer[],
-                         $7::text[], $8::text[], $9::text[], $10::bigint[], $11::json[], $12::json[])
+                         $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bytea[], $12::bytea[])
 ), moved AS (
     UPDATE es_head SET position = $13 WHERE id = 1
 )

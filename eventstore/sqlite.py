@@ -1,10 +1,16 @@
-"""SQLite backend (aiosqlite): the embedded default.
+"""SQLite backend: the embedded default.
 
-One writer connection per process (WAL, `synchronous=FULL`, `BEGIN IMMEDIATE`), fed by the
-group committer, plus a few reader connections. Positions are assigned explicitly under the
-write lock from MAX(position) + 1, so they are contiguous and in commit order even when several
-processes write the same file (SQLite serializes writers on the database lock). Other processes'
-appends are noticed by polling; this process's own appends wake readers at once.
+Writes go through ONE connection per process, owned by one thread: each group-committed batch
+is a single call into that thread that runs the whole transaction (`BEGIN IMMEDIATE`, read
+head and stream versions, insert, `COMMIT`), so the event loop is involved once per batch, not
+once per statement. Reads go through a few aiosqlite connections (WAL lets them run beside the
+writer). Positions are assigned explicitly under the write lock from MAX(position) + 1, so
+they are contiguous and in commit order even when several processes write the same file
+(SQLite serializes writers on its database lock). Other processes' appends are noticed by
+polling; this process's own appends wake readers at once.
+
+`synchronous=FULL` (the default) makes every acknowledged batch survive power loss; NORMAL
+survives a killed process but not a power cut.
 """
 
 from __future__ import annotations
@@ -12,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sqlite3
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -25,36 +32,125 @@ from .errors import SchemaVersionMismatch, StoreClosed, StoreError, StoreUnavail
 
 SCHEMA_VERSION = 1
 
-_MIGRATIONS: dict[int, str] = {
-    1: """
-    CREATE TABLE es_events (
-        position        INTEGER PRIMARY KEY,
-        stream_id       TEXT    NOT NULL,
-        stream_version  INTEGER NOT NULL,
-        event_id        TEXT    NOT NULL,
-        type            TEXT    NOT NULL,
-        schema_version  INTEGER NOT NULL,
-        tenant_id       TEXT    NOT NULL,
-        correlation_id  TEXT    NOT NULL,
-        causation_id    TEXT    NOT NULL,
-        recorded_at_us  INTEGER NOT NULL,
-        data            TEXT    NOT NULL,
-        metadata        TEXT    NOT NULL,
-        UNIQUE (stream_id, stream_version)
-    );
-    CREATE INDEX es_events_by_tenant ON es_events (tenant_id, position);
-    CREATE INDEX es_events_by_type ON es_events (type, position);
-    """,
+_MIGRATIONS: dict[int, list[str]] = {
+    1: [
+        """
+        CREATE TABLE es_events (
+            position        INTEGER PRIMARY KEY,
+            stream_id       TEXT    NOT NULL,
+            stream_version  INTEGER NOT NULL,
+            event_id        TEXT    NOT NULL,
+            type            TEXT    NOT NULL,
+            schema_version  INTEGER NOT NULL,
+            tenant_id       TEXT    NOT NULL,
+            correlation_id  TEXT    NOT NULL,
+            causation_id    TEXT    NOT NULL,
+            recorded_at_us  INTEGER NOT NULL,
+            data            BLOB    NOT NULL,
+            metadata        BLOB    NOT NULL,
+            UNIQUE (stream_id, stream_version)
+        )
+        """,
+        "CREATE INDEX es_events_by_tenant ON es_events (tenant_id, position)",
+        "CREATE INDEX es_events_by_type ON es_events (type, position)",
+        # For people auditing with the sqlite3 shell: data and metadata as JSON text.
+        f"""
+        CREATE VIEW es_events_json AS
+        SELECT {COLUMNS.replace("data, metadata", "CAST(data AS TEXT) AS data, CAST(metadata AS TEXT) AS metadata")}
+        FROM es_events
+        """,
+    ],
 }
 
 _INSERT = f"INSERT INTO es_events ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
 _SELECT = f"SELECT {COLUMNS} FROM es_events"
+
+T = TypeVar("T")
 
 
 def _translate(exc: BaseException) -> StoreError:
     if isinstance(exc, StoreError):
         return exc
     return StoreUnavailable(f"sqlite: {exc}")
+
+
+class _Writer:
+    """The process's one writing connection, confined to one thread."""
+
+    def __init__(self, path: str, synchronous: str) -> None:
+        self._path = path
+        self._synchronous = synchronous
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventstore-sqlite-writer")
+        self._connection: sqlite3.Connection | None = None
+
+    async def call(self, function: Callable[[sqlite3.Connection], T]) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._executor, self._run, function)
+
+    def _run(self, function: Callable[[sqlite3.Connection], T]) -> T:
+        if self._connection is None:
+            self._connection = sqlite3.connect(self._path, isolation_level=None, timeout=10.0)
+            self._connection.execute("PRAGMA journal_mode = WAL")
+            self._connection.execute(f"PRAGMA synchronous = {self._synchronous}")
+        return function(self._connection)
+
+    async def close(self) -> None:
+        def close(connection: sqlite3.Connection) -> None:
+            connection.close()
+            self._connection = None
+
+        with contextlib.suppress(Exception):
+            if self._connection is not None:
+                await self.call(close)
+        self._executor.shutdown(wait=False)
+
+
+def _migrate(connection: sqlite3.Connection, path: str) -> None:
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        connection.execute("CREATE TABLE IF NOT EXISTS es_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+        row = connection.execute("SELECT value FROM es_meta WHERE key = 'schema_version'").fetchone()
+        current = int(row[0]) if row else 0
+        if current > SCHEMA_VERSION:
+            raise SchemaVersionMismatch(
+                f"{path} has event-store schema {current}; this code knows up to {SCHEMA_VERSION}"
+            )
+        for version in range(current + 1, SCHEMA_VERSION + 1):
+            for statement in _MIGRATIONS[version]:
+                connection.execute(statement)
+        connection.execute(
+            "INSERT INTO es_meta (key, value) VALUES ('schema_version', ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (str(SCHEMA_VERSION),),
+        )
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+
+
+def _commit_batch(connection: sqlite3.Connection, appends: list[Append]) -> tuple[list[Outcome], bool]:
+    """One transaction for the whole batch; runs in the writer thread."""
+    streams = list({append.stream_id for append in appends})
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        placeholders = ",".join("?" * len(streams))
+        rows = connection.execute(
+            "SELECT NULL, COALESCE(MAX(position), 0) FROM es_events UNION ALL "
+            f"SELECT stream_id, MAX(stream_version) FROM es_events WHERE stream_id IN ({placeholders}) "
+            "GROUP BY stream_id",
+            streams,
+        ).fetchall()
+        head = rows[0][1]
+        versions = {stream_id: version for stream_id, version in rows[1:]}
+        outcomes, new_rows, _ = plan_batch(appends, versions, head, now_us())
+        if new_rows:
+            connection.executemany(_INSERT, new_rows)
+        connection.execute("COMMIT")
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    return outcomes, bool(new_rows)
 
 
 class SQLiteEventStore(EventStore):
@@ -65,10 +161,9 @@ class SQLiteEventStore(EventStore):
     def __init__(self, path: str, *, synchronous: str = "FULL", readers: int = 2, **options: Any) -> None:
         super().__init__(**options)
         self.path = path
-        self._synchronous = synchronous
-        self._reader_count = max(1, readers)
-        self._writer: aiosqlite.Connection | None = None
+        self._writer = _Writer(path, synchronous)
         self._writer_lock = asyncio.Lock()
+        self._reader_count = max(1, readers)
         self._readers: asyncio.Queue[aiosqlite.Connection] = asyncio.Queue()
         self._all_readers: list[aiosqlite.Connection] = []
 
@@ -84,89 +179,29 @@ class SQLiteEventStore(EventStore):
             store._committer.start()
         return store
 
-    async def _connect(self) -> aiosqlite.Connection:
-        connection = aiosqlite.connect(self.path, isolation_level=None)
-        # aiosqlite's worker thread is not a daemon; a worker killed without lifespan shutdown
-        # would hang on it. Every acknowledged append is already committed, so this is safe.
-        connection._thread.daemon = True
-        db = await connection
-        await db.execute("PRAGMA busy_timeout = 10000")
-        return db
-
     async def _open(self) -> None:
-        if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._writer = await self._connect()
-        await self._writer.execute("PRAGMA journal_mode = WAL")
-        await self._writer.execute(f"PRAGMA synchronous = {self._synchronous}")
-        await self._migrate(self._writer)
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        await self._writer.call(lambda connection: _migrate(connection, self.path))
         for _ in range(self._reader_count):
-            reader = await self._connect()
-            reader.text_factory = bytes
+            connection = aiosqlite.connect(self.path, isolation_level=None)
+            # aiosqlite's worker thread is not a daemon: a worker killed without lifespan
+            # shutdown would hang on it. Readers hold nothing that needs a clean close.
+            connection._thread.daemon = True
+            reader = await connection
+            await reader.execute("PRAGMA busy_timeout = 10000")
             self._all_readers.append(reader)
             self._readers.put_nowait(reader)
 
-    async def _migrate(self, db: aiosqlite.Connection) -> None:
-        await db.execute("BEGIN IMMEDIATE")
-        try:
-            await db.execute("CREATE TABLE IF NOT EXISTS es_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            rows = list(await db.execute_fetchall("SELECT value FROM es_meta WHERE key = 'schema_version'"))
-            current = int(rows[0][0]) if rows else 0
-            if current > SCHEMA_VERSION:
-                raise SchemaVersionMismatch(
-                    f"{self.path} has event-store schema {current}; this code knows up to {SCHEMA_VERSION}"
-                )
-            for version in range(current + 1, SCHEMA_VERSION + 1):
-                for statement in _MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        await db.execute(statement)
-            await db.execute(
-                "INSERT INTO es_meta (key, value) VALUES ('schema_version', ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (str(SCHEMA_VERSION),),
-            )
-            await db.execute("COMMIT")
-        except BaseException:
-            await db.execute("ROLLBACK")
-            raise
-
     # ------------------------------------------------------------------ writing
     async def _write_batch(self, appends: list[Append]) -> list[Outcome]:
-        db = self._writer
-        if db is None:
-            raise StoreUnavailable("sqlite: the writer connection is not open")
         async with self._writer_lock:
             try:
-                outcomes, wrote = await self._transaction(db, appends)
+                outcomes, wrote = await self._writer.call(lambda connection: _commit_batch(connection, appends))
             except BaseException as exc:
                 raise _translate(exc) from exc
         if wrote:
             self._notify_appended()
         return outcomes
-
-    async def _transaction(self, db: aiosqlite.Connection, appends: list[Append]) -> tuple[list[Outcome], bool]:
-        streams = list({append.stream_id for append in appends})
-        await db.execute("BEGIN IMMEDIATE")
-        try:
-            placeholders = ",".join("?" * len(streams))
-            rows = await db.execute_fetchall(
-                "SELECT '', COALESCE(MAX(position), 0) FROM es_events UNION ALL "
-                f"SELECT stream_id, MAX(stream_version) FROM es_events WHERE stream_id IN ({placeholders}) "
-                "GROUP BY stream_id",
-                streams,
-            )
-            it = iter(rows)
-            head = next(it)[1]
-            versions = {stream_id: version for stream_id, version in it}
-            outcomes, new_rows, _ = plan_batch(appends, versions, head, now_us())
-            if new_rows:
-                await db.executemany(_INSERT, [_text_row(row) for row in new_rows])
-            await db.execute("COMMIT")
-        except BaseException:
-            with contextlib.suppress(sqlite3.Error, ValueError):
-                await db.execute("ROLLBACK")
-            raise
-        return outcomes, bool(new_rows)
 
     # ------------------------------------------------------------------ reading
     async def _fetch(self, sql: str, parameters: Sequence[Any]) -> list[Any]:
@@ -185,7 +220,7 @@ class SQLiteEventStore(EventStore):
             f"{_SELECT} WHERE stream_id = ? AND stream_version >= ? ORDER BY stream_version LIMIT ?",
             (stream_id, from_version, -1 if limit is None else limit),
         )
-        return [record_from_row(_decoded(row)) for row in rows]
+        return [record_from_row(row) for row in rows]
 
     async def read_all(
         self,
@@ -208,7 +243,7 @@ class SQLiteEventStore(EventStore):
             parameters.extend(names)
         parameters.append(limit)
         rows = await self._fetch(f"{_SELECT} WHERE {' AND '.join(where)} ORDER BY position LIMIT ?", parameters)
-        return [record_from_row(_decoded(row)) for row in rows]
+        return [record_from_row(row) for row in rows]
 
     async def head(self) -> int:
         rows = await self._fetch("SELECT COALESCE(MAX(position), 0) FROM es_events", ())
@@ -222,32 +257,9 @@ class SQLiteEventStore(EventStore):
 
     # ------------------------------------------------------------------ lifecycle
     async def _close_backend(self) -> None:
-        connections = [*self._all_readers, *([self._writer] if self._writer else [])]
+        readers = list(self._all_readers)
         self._all_readers.clear()
-        self._writer = None
-        for connection in connections:
+        for reader in readers:
             with contextlib.suppress(Exception):
-                await connection.close()
-
-
-def _text_row(row: tuple[Any, ...]) -> tuple[Any, ...]:
-    """Store data and metadata as TEXT so that SQLite's JSON functions work on them."""
-    return (*row[:10], row[10].decode(), row[11].decode())
-
-
-def _decoded(row: Sequence[Any]) -> tuple[Any, ...]:
-    """Reader connections return TEXT as bytes; ids and names back to str."""
-    return (
-        row[0],
-        row[1].decode(),
-        row[2],
-        row[3].decode(),
-        row[4].decode(),
-        row[5],
-        row[6].decode(),
-        row[7].decode(),
-        row[8].decode(),
-        row[9],
-        row[10],
-        row[11],
-    )
+                await reader.close()
+        await self._writer.close()
