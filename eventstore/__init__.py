@@ -30,6 +30,7 @@ from .errors import (
 )
 from .factory import open_store, redact_url
 from .jsonl import ImportReport, export_jsonl, import_jsonl, iter_export, parse_lines
+from .views import ViewDatabase, ViewTransaction, open_views
 
 __all__ = [
     "ANY",
@@ -51,12 +52,15 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "UnknownEventType",
+    "ViewDatabase",
+    "ViewTransaction",
     "WrongExpectedVersion",
     "export_jsonl",
     "import_jsonl",
     "iter_export",
     "now_us",
     "open_store",
+    "open_views",
     "parse_lines",
     "redact_url",
 ]

@@ -124,6 +124,8 @@ class PostgresEventStore(EventStore):
             await store._open()
         except BaseException as exc:
             await store._close_backend()
+            if not isinstance(exc, Exception):
+                raise
             raise _translate(exc) from exc
         if store._committer is not None:
             store._committer.start()
@@ -195,7 +197,7 @@ class PostgresEventStore(EventStore):
                     raise StoreClosed("the store is closed")
                 async with self._pool.acquire() as connection:
                     outcomes, wrote = await self._transaction(connection, appends)
-        except BaseException as exc:
+        except Exception as exc:
             raise _translate(exc) from exc
         if wrote:
             self._notify_appended()
@@ -218,7 +220,7 @@ class PostgresEventStore(EventStore):
             raise StoreClosed("the store is closed")
         try:
             return list(await self._pool.fetch(sql, *parameters))
-        except BaseException as exc:
+        except Exception as exc:
             raise _translate(exc) from exc
 
     async def read_stream(self, stream_id: str, from_version: int = 1, limit: int | None = None) -> list[RecordedEvent]:

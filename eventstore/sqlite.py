@@ -174,6 +174,8 @@ class SQLiteEventStore(EventStore):
             await store._open()
         except BaseException as exc:
             await store._close_backend()
+            if not isinstance(exc, Exception):
+                raise
             raise _translate(exc) from exc
         if store._committer is not None:
             store._committer.start()
@@ -197,7 +199,7 @@ class SQLiteEventStore(EventStore):
         async with self._writer_lock:
             try:
                 outcomes, wrote = await self._writer.call(lambda connection: _commit_batch(connection, appends))
-            except BaseException as exc:
+            except Exception as exc:
                 raise _translate(exc) from exc
         if wrote:
             self._notify_appended()
@@ -210,7 +212,7 @@ class SQLiteEventStore(EventStore):
         reader = await self._readers.get()
         try:
             return list(await reader.execute_fetchall(sql, parameters))
-        except BaseException as exc:
+        except Exception as exc:
             raise _translate(exc) from exc
         finally:
             self._readers.put_nowait(reader)

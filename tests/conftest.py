@@ -11,6 +11,7 @@ import pytest
 
 from eventstore import EventStore, open_store
 from tests.support.postgres import PostgresServer, drop_schema, find_postgres, new_schema_name, with_schema
+from tests.support.server import TwinServer, run_twin
 
 BACKENDS = ["sqlite", "postgres"]
 
@@ -58,3 +59,28 @@ async def store(store_url: str) -> AsyncIterator[EventStore]:
     opened = await open_store(store_url, poll_interval_ms=50)
     yield opened
     await opened.close()
+
+
+# ------------------------------------------------------------------------ running twin servers
+ADMIN_TOKEN = "test-admin-token-0123456789"
+
+
+@pytest.fixture(scope="session")
+def session_postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """A PostgreSQL store URL (fresh schema) shared by a whole session's servers."""
+    dsn = require_postgres(postgres_server)
+    schema = new_schema_name()
+    yield with_schema(dsn, schema)
+    asyncio.run(drop_schema(dsn, schema))
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def twin(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwinServer]:
+    """A running twin (one worker, admin token set), once per backend, shared by the session."""
+    directory = tmp_path_factory.mktemp(f"twin-{request.param}")
+    if request.param == "sqlite":
+        url = f"sqlite:///{directory / 'twin.db'}"
+    else:
+        url = request.getfixturevalue("session_postgres_url")
+    with run_twin(url, directory, admin_token=ADMIN_TOKEN) as server:
+        yield server

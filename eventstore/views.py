@@ -1,0 +1,275 @@
+"""A relational database for read models (views), beside an event store.
+
+Projections keep their tables and checkpoints here and update both in one transaction.
+SQL is written once, with `$1, $2, ...` placeholders, in the subset SQLite and PostgreSQL
+share (`INSERT ... ON CONFLICT`, `RETURNING`, BIGINT/TEXT/BLOB-ish types); `dialect` tells
+the few places that differ. For SQLite the views live in their own file next to the events
+(`twin.db` -> `twin.views.db`), so that view updates never hold the lock the hot path's
+appends need; for PostgreSQL they live in the store's schema.
+
+`transaction()` is exclusive among view writers of all processes (SQLite `BEGIN IMMEDIATE`;
+on PostgreSQL callers lock what they need, e.g. a checkpoint row `FOR UPDATE`).
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import contextlib
+import re
+from collections.abc import AsyncIterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import asyncpg
+
+from .errors import StoreError, StoreUnavailable
+from .factory import split_options, sqlite_path
+from .postgres import parse_postgres_url
+
+_PLACEHOLDER = re.compile(r"\$(\d+)")
+
+Row = tuple[Any, ...]
+
+
+class ViewTransaction(abc.ABC):
+    @abc.abstractmethod
+    async def execute(self, sql: str, *args: Any) -> None: ...
+
+    @abc.abstractmethod
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    @abc.abstractmethod
+    async def fetch(self, sql: str, *args: Any) -> list[Row]: ...
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        rows = await self.fetch(sql, *args)
+        return rows[0][0] if rows else None
+
+
+class ViewDatabase(abc.ABC):
+    dialect: str
+
+    @abc.abstractmethod
+    def transaction(self) -> contextlib.AbstractAsyncContextManager[ViewTransaction]: ...
+
+    @abc.abstractmethod
+    async def fetch(self, sql: str, *args: Any) -> list[Row]: ...
+
+    async def fetchval(self, sql: str, *args: Any) -> Any:
+        rows = await self.fetch(sql, *args)
+        return rows[0][0] if rows else None
+
+    @abc.abstractmethod
+    async def try_lock(self, name: str) -> bool:
+        """Take a lock held for this process's lifetime (or until `unlock`): leadership, e.g. one
+        projection runner per deployment. Always true on SQLite, where one process owns the views."""
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...
+
+
+def _translate(exc: BaseException, backend: str) -> StoreError:
+    if isinstance(exc, StoreError):
+        return exc
+    return StoreUnavailable(f"{backend} views: {exc}")
+
+
+# ---------------------------------------------------------------------------------- SQLite
+class _SQLiteTransaction(ViewTransaction):
+    def __init__(self, connection: aiosqlite.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        await self._connection.execute(_PLACEHOLDER.sub(r"?\1", sql), args)
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._connection.executemany(_PLACEHOLDER.sub(r"?\1", sql), rows)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        return [tuple(row) for row in await self._connection.execute_fetchall(_PLACEHOLDER.sub(r"?\1", sql), args)]
+
+
+class SQLiteViewDatabase(ViewDatabase):
+    dialect = "sqlite"
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._writer: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._write_lock = asyncio.Lock()
+
+    @staticmethod
+    def path_for(events_path: str) -> str:
+        events = Path(events_path)
+        return str(events.with_name(f"{events.stem}.views{events.suffix or '.db'}"))
+
+    async def open(self) -> None:
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._writer = await self._connect()
+        await self._writer.execute("PRAGMA journal_mode = WAL")
+        await self._writer.execute("PRAGMA synchronous = NORMAL")  # views can always be rebuilt
+        self._reader = await self._connect()
+
+    async def _connect(self) -> aiosqlite.Connection:
+        connection = aiosqlite.connect(self.path, isolation_level=None)
+        connection._thread.daemon = True
+        db = await connection
+        await db.execute("PRAGMA busy_timeout = 10000")
+        return db
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[ViewTransaction]:
+        if self._writer is None:
+            raise StoreUnavailable("sqlite views: closed")
+        async with self._write_lock:
+            try:
+                await self._writer.execute("BEGIN IMMEDIATE")
+            except Exception as exc:
+                raise _translate(exc, "sqlite") from exc
+            try:
+                yield _SQLiteTransaction(self._writer)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await self._writer.execute("ROLLBACK")
+                raise
+            try:
+                await self._writer.execute("COMMIT")
+            except Exception as exc:
+                with contextlib.suppress(Exception):
+                    await self._writer.execute("ROLLBACK")
+                raise _translate(exc, "sqlite") from exc
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        if self._reader is None:
+            raise StoreUnavailable("sqlite views: closed")
+        try:
+            rows = await self._reader.execute_fetchall(_PLACEHOLDER.sub(r"?\1", sql), args)
+        except Exception as exc:
+            raise _translate(exc, "sqlite") from exc
+        return [tuple(row) for row in rows]
+
+    async def try_lock(self, name: str) -> bool:
+        return True
+
+    async def close(self) -> None:
+        for connection in (self._reader, self._writer):
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    await connection.close()
+        self._reader = self._writer = None
+
+
+# ------------------------------------------------------------------------------ PostgreSQL
+class _PostgresTransaction(ViewTransaction):
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self._connection = connection
+
+    async def execute(self, sql: str, *args: Any) -> None:
+        await self._connection.execute(sql, *args)
+
+    async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        await self._connection.executemany(sql, rows)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        return [tuple(row) for row in await self._connection.fetch(sql, *args)]
+
+
+class PostgresViewDatabase(ViewDatabase):
+    dialect = "postgres"
+
+    def __init__(self, url: str, pool_size: int = 4) -> None:
+        self.dsn, self.schema = parse_postgres_url(url)
+        self._settings = {"search_path": self.schema, "application_name": "twin-views"}
+        self._pool_size = pool_size
+        self._pool: asyncpg.Pool | None = None
+        self._lock_connection: asyncpg.Connection | None = None
+        self._held: set[str] = set()
+
+    async def open(self) -> None:
+        bootstrap = await asyncpg.connect(self.dsn)
+        try:
+            await bootstrap.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.schema}"')
+        except asyncpg.UniqueViolationError:
+            pass  # another worker created it at the same moment
+        finally:
+            await bootstrap.close()
+        self._pool = await asyncpg.create_pool(
+            self.dsn, min_size=1, max_size=self._pool_size, server_settings=self._settings
+        )
+
+    @contextlib.asynccontextmanager
+    async def transaction(self) -> AsyncIterator[ViewTransaction]:
+        if self._pool is None:
+            raise StoreUnavailable("postgres views: closed")
+        try:
+            connection = await self._pool.acquire()
+        except Exception as exc:
+            raise _translate(exc, "postgres") from exc
+        try:
+            transaction = connection.transaction()
+            await transaction.start()
+            try:
+                yield _PostgresTransaction(connection)
+            except BaseException:
+                with contextlib.suppress(Exception):
+                    await transaction.rollback()
+                raise
+            try:
+                await transaction.commit()
+            except Exception as exc:
+                raise _translate(exc, "postgres") from exc
+        finally:
+            await self._pool.release(connection)
+
+    async def fetch(self, sql: str, *args: Any) -> list[Row]:
+        if self._pool is None:
+            raise StoreUnavailable("postgres views: closed")
+        try:
+            return [tuple(row) for row in await self._pool.fetch(sql, *args)]
+        except Exception as exc:
+            raise _translate(exc, "postgres") from exc
+
+    async def try_lock(self, name: str) -> bool:
+        if name in self._held:
+            return True
+        try:
+            if self._lock_connection is None or self._lock_connection.is_closed():
+                self._held.clear()
+                self._lock_connection = await asyncpg.connect(self.dsn, server_settings=self._settings)
+            key = f"{self.schema}:{name}"
+            acquired = await self._lock_connection.fetchval("SELECT pg_try_advisory_lock(hashtext($1))", key)
+        except Exception as exc:
+            raise _translate(exc, "postgres") from exc
+        if acquired:
+            self._held.add(name)
+        return bool(acquired)
+
+    async def close(self) -> None:
+        if self._lock_connection is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._lock_connection.close(), 5)
+        if self._pool is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self._pool.close(), 5)
+        self._lock_connection = self._pool = None
+        self._held.clear()
+
+
+async def open_views(store_url: str) -> ViewDatabase:
+    """The view database that belongs with the store at `store_url`."""
+    database: SQLiteViewDatabase | PostgresViewDatabase
+    if "://" not in store_url or store_url.startswith("sqlite:"):
+        database = SQLiteViewDatabase(SQLiteViewDatabase.path_for(sqlite_path(store_url)))
+    else:
+        base, _ = split_options(store_url, {"group_commit", "max_batch", "linger_ms", "poll_interval_ms", "pool_size"})
+        database = PostgresViewDatabase(base)
+    try:
+        await database.open()
+    except BaseException as exc:
+        await database.close()
+        if not isinstance(exc, Exception):
+            raise
+        raise _translate(exc, database.dialect) from exc
+    return database

@@ -1,0 +1,74 @@
+"""Keeps in-memory views current in every worker: load at start, follow the store, refresh on demand.
+
+`refresh()` is the read-through used when a view misses something it must not miss (an API
+key minted a moment ago on another worker): it reads whatever was appended up to the head as
+of the call. Concurrent refreshes share one read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+
+from eventstore import Codec, EventStore
+
+from .base import Fact, MemoryView
+
+log = logging.getLogger("twin.projections")
+
+
+class MemoryViews:
+    def __init__(self, store: EventStore, codec: Codec, views: Sequence[MemoryView], *, batch_size: int = 1000) -> None:
+        self.store = store
+        self.codec = codec
+        self.views = list(views)
+        self.batch_size = batch_size
+        self._types = frozenset().union(*(view.event_types for view in self.views))
+        self._scanned = 0  # every matching event up to this position has been applied
+        self._lock = asyncio.Lock()
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def position(self) -> int:
+        return self._scanned
+
+    async def refresh(self) -> None:
+        target = await self.store.head()
+        if self._scanned >= target:
+            return
+        async with self._lock:
+            while self._scanned < target:
+                events = await self.store.read_all(self._scanned, self.batch_size, types=self._types)
+                for recorded in events:
+                    fact = Fact(recorded, self.codec.decode(recorded))
+                    for view in self.views:
+                        if recorded.type in view.event_types:
+                            view.apply(fact)
+                if len(events) < self.batch_size:
+                    self._scanned = max(target, events[-1].position if events else 0)
+                else:
+                    self._scanned = events[-1].position
+
+    def start(self) -> None:
+        self._task = asyncio.get_running_loop().create_task(self._follow(), name="memory-views")
+
+    async def _follow(self) -> None:
+        while not self.store.closed:
+            token = self.store.change_token()
+            try:
+                await self.refresh()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("following the store failed; retrying")
+                await asyncio.sleep(0.5)
+            await self.store.wait_for_change(token)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._task
+            self._task = None

@@ -1,0 +1,98 @@
+"""The `twin` command: serve the twin, rebuild its views, export and import event history.
+
+    twin serve [--host H] [--port P] [--workers N] [--store URL] [--hosted] [--admin-token T] ...
+    twin rebuild [--view NAME] [--store URL]
+    twin export [--tenant ID] [--out FILE] [--store URL]
+    twin import FILE [--store URL]
+
+Every option of `serve` is also an environment variable (see twin.config).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+
+from .config import Settings
+
+
+def _add_store(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", help="event store URL (env TWIN_STORE; default sqlite:///twin.db)")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="twin", description="A digital twin of the Anthropic API.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the twin with Granian")
+    serve.add_argument("--host", help="bind address (env TWIN_HOST; default 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="port (env TWIN_PORT; default 8080)")
+    serve.add_argument("--workers", type=int, help="worker processes (env TWIN_WORKERS; default 1)")
+    _add_store(serve)
+    serve.add_argument("--hosted", action="store_const", const=True, help="hosted mode: no implicit default tenant")
+    serve.add_argument("--admin-token", help="operator admin token (env TWIN_ADMIN_TOKEN; empty = admin off)")
+    serve.add_argument("--public-url", help="base URL clients use to reach the twin (env TWIN_PUBLIC_URL)")
+    serve.add_argument("--backlog", type=int, help="listen backlog (env TWIN_BACKLOG; default 2048)")
+    serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="env TWIN_LOG_LEVEL")
+
+    rebuild = commands.add_parser("rebuild", help="throw views away and rebuild them from the events")
+    rebuild.add_argument("--view", action="append", help="a view to rebuild (repeatable; default all)")
+    _add_store(rebuild)
+
+    export = commands.add_parser("export", help="write events as JSON Lines")
+    export.add_argument("--tenant", help="only this tenant's events")
+    export.add_argument("--out", help="output file (default stdout)")
+    _add_store(export)
+
+    importer = commands.add_parser("import", help="read events from JSON Lines")
+    importer.add_argument("file", help="a file written by `twin export` ('-' for stdin)")
+    _add_store(importer)
+    return parser
+
+
+def serve(settings: Settings) -> None:
+    from granian import Granian
+    from granian.constants import HTTPModes, Interfaces, Loops
+
+    os.environ.update(settings.to_env())  # the workers build their app from these
+    server = Granian(
+        "twin.app:create_app",
+        factory=True,
+        interface=Interfaces.ASGI,
+        address=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        loop=Loops.uvloop,
+        http=HTTPModes.http1,
+        websockets=False,
+        backlog=settings.backlog,
+        log_level=settings.log_level,  # type: ignore[arg-type]
+    )
+    server.serve()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    overrides = {
+        key: value for key, value in vars(args).items() if key not in ("command", "view", "tenant", "out", "file")
+    }
+    try:
+        settings = Settings.from_env(**overrides)
+    except ValueError as exc:
+        print(f"twin: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        serve(settings)
+        return 0
+    from . import maintenance
+
+    if args.command == "rebuild":
+        return asyncio.run(maintenance.rebuild(settings, args.view))
+    if args.command == "export":
+        return asyncio.run(maintenance.export(settings, args.tenant, args.out))
+    if args.command == "import":
+        return asyncio.run(maintenance.import_(settings, args.file))
+    return 2

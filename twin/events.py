@@ -1,0 +1,120 @@
+"""Every event the twin records: frozen msgspec Structs tagged with stable names.
+
+The tag is the event's type name in the store (never a Python path). Evolve a type only by
+adding fields with defaults; a breaking change needs a new schema version and an upcaster
+(see eventstore.codec). Secrets never appear here: tenant secrets and API keys are stored
+only as hashes.
+
+Streams: `deployment` (one-time deployment facts), `tenant-<id>` (a tenant, its keys and
+settings), `request-<request id>` (everything one inbound request recorded).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import msgspec
+
+Plane = Literal["twin", "control", "data", "runtime"]
+Outcome = Literal["success", "failure"]
+
+
+class Resource(msgspec.Struct, frozen=True):
+    type: str
+    id: str
+
+
+class DeploymentInitialized(msgspec.Struct, frozen=True, tag="deployment.initialized"):
+    """Facts every worker of a deployment must share, created once by whichever starts first."""
+
+    organization_id: str
+    signing_key: str  # hex; signs thinking blocks so that the twin can verify them when echoed back
+
+
+class TenantCreated(msgspec.Struct, frozen=True, tag="tenant.created"):
+    tenant_id: str
+    friendly_name: str
+    secret_hash: str  # scrypt, see twin.security; empty for the implicit local `default` tenant
+    created_at: str
+
+
+class ApiKeyIssued(msgspec.Struct, frozen=True, tag="api_key.issued"):
+    api_key_id: str
+    tenant_id: str
+    friendly_name: str
+    key_hash: str  # sha256 hex of the key
+    key_hint: str  # masked form shown in listings, e.g. "sk-ant-twin-…AbCd"
+    created_at: str
+
+
+class ApiKeyRevoked(msgspec.Struct, frozen=True, tag="api_key.revoked"):
+    api_key_id: str
+    tenant_id: str
+    revoked_at: str
+    revoked_by: str  # "tenant" or "admin"
+
+
+class FeedbackSubmitted(msgspec.Struct, frozen=True, tag="feedback.submitted"):
+    feedback_id: str
+    body: str
+    category: str | None = None
+    context: dict[str, Any] | None = None
+
+
+class MessageCreated(msgspec.Struct, frozen=True, tag="message.created"):
+    """An accepted POST /v1/messages: the request as received and the Message as answered."""
+
+    message_id: str
+    api_key_id: str
+    model: str
+    stream: bool
+    api_version: str
+    betas: list[str]
+    path: str
+    request: msgspec.Raw
+    response: msgspec.Raw
+    input_tokens: int
+    output_tokens: int
+    stop_reason: str | None
+    cache_read_input_tokens: int = 0
+    cache_creation_input_tokens: int = 0
+
+
+class TokensCounted(msgspec.Struct, frozen=True, tag="tokens.counted"):
+    """An accepted POST /v1/messages/count_tokens."""
+
+    api_key_id: str
+    model: str
+    api_version: str
+    betas: list[str]
+    path: str
+    request: msgspec.Raw
+    input_tokens: int
+
+
+class OperationRecorded(msgspec.Struct, frozen=True, tag="operation.recorded"):
+    """Any other operation, on either surface: reads, and every rejected request.
+
+    `reason` is a specific, machine-usable sentence for failures (e.g.
+    "invalid_request_error: max_tokens: Field required"); `details` holds extras such as the
+    HTTP status, the method and path, or the masked key that was presented.
+    """
+
+    plane: Plane
+    operation: str
+    outcome: Outcome
+    reason: str | None = None
+    resource: Resource | None = None
+    details: dict[str, Any] = {}
+
+
+ALL_EVENTS: tuple[type[msgspec.Struct], ...] = (
+    DeploymentInitialized,
+    TenantCreated,
+    ApiKeyIssued,
+    ApiKeyRevoked,
+    FeedbackSubmitted,
+    MessageCreated,
+    TokensCounted,
+    OperationRecorded,
+)

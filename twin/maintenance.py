@@ -1,0 +1,58 @@
+"""Offline commands: rebuild views, export and import event history (`twin rebuild|export|import`)."""
+
+from __future__ import annotations
+
+import sys
+
+from eventstore import export_jsonl, import_jsonl, open_store, open_views
+from projections.codec import twin_codec
+from projections.registry import durable_projections
+from projections.runner import ProjectionRunner
+
+from .config import Settings
+
+
+async def rebuild(settings: Settings, names: list[str] | None) -> int:
+    store = await open_store(settings.store)
+    views = await open_views(settings.store)
+    try:
+        runner = ProjectionRunner(store, views, durable_projections(), twin_codec())
+        unknown = set(names or []) - set(runner.projections)
+        if unknown:
+            print(f"twin: unknown view(s): {', '.join(sorted(unknown))}; known: {', '.join(runner.projections)}")
+            return 2
+        await runner.setup()
+        await runner.rebuild(names)
+        print(f"rebuilt {', '.join(names or runner.projections) or 'nothing'} up to position {await store.head()}")
+        return 0
+    finally:
+        await views.close()
+        await store.close()
+
+
+async def export(settings: Settings, tenant_id: str | None, out: str | None) -> int:
+    store = await open_store(settings.store)
+    try:
+        if out is None or out == "-":
+            count = await export_jsonl(store, sys.stdout.buffer, tenant_id=tenant_id)
+        else:
+            with open(out, "wb") as handle:  # noqa: ASYNC230 - a one-shot CLI; nothing else runs on this loop
+                count = await export_jsonl(store, handle, tenant_id=tenant_id)
+        print(f"exported {count} events", file=sys.stderr)
+        return 0
+    finally:
+        await store.close()
+
+
+async def import_(settings: Settings, path: str) -> int:
+    store = await open_store(settings.store)
+    try:
+        if path == "-":
+            report = await import_jsonl(store, sys.stdin.buffer)
+        else:
+            with open(path, "rb") as handle:  # noqa: ASYNC230 - a one-shot CLI; nothing else runs on this loop
+                report = await import_jsonl(store, handle)
+        print(f"imported {report.imported} events, skipped {report.skipped} already present", file=sys.stderr)
+        return 0
+    finally:
+        await store.close()
