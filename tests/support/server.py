@@ -82,10 +82,10 @@ def _wait_healthy(server: TwinServer, workers: int, timeout: float) -> None:
         if server.process.poll() is not None:
             raise RuntimeError(f"twin exited with {server.process.returncode}:\n{server.log()}")
         try:
-            if httpx.get(server.base_url + "/_twin/health", timeout=1).status_code == 200:
-                # With several workers, wait until every one has started (the log says so).
-                if workers == 1 or server.log().count("Started worker") >= workers:
-                    return
+            healthy = httpx.get(server.base_url + "/_twin/health", timeout=1).status_code == 200
+            # With several workers, wait until every one has started (the log says so).
+            if healthy and (workers == 1 or server.log().count("Started worker") >= workers):
+                return
         except httpx.HTTPError:
             pass
         time.sleep(0.1)
