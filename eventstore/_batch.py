@@ -61,28 +61,30 @@ def plan_batch(
     for append in appends:
         current = versions.get(append.stream_id, 0)
         if not expectation_holds(append.expected, current):
-            outcomes.append(WrongExpectedVersion(append.stream_id, _describe(append.expected), current))
+            outcomes.append(WrongExpectedVersion(append.stream_id, describe_expected(append.expected), current))
             continue
         recorded: list[RecordedEvent] = []
         for event in append.events:
             head += 1
             current += 1
-            row: Row = (
-                head,
-                append.stream_id,
-                current,
-                event.event_id,
-                event.type,
-                event.schema_version,
-                event.tenant_id,
-                event.correlation_id,
-                event.causation_id,
-                now_us if event.recorded_at_us is None else event.recorded_at_us,
-                event.data,
-                event.metadata,
+            record = recorded_event(append.stream_id, event, head, current, now_us)
+            recorded.append(record)
+            rows.append(
+                (
+                    record.position,
+                    record.stream_id,
+                    record.stream_version,
+                    record.event_id,
+                    record.type,
+                    record.schema_version,
+                    record.tenant_id,
+                    record.correlation_id,
+                    record.causation_id,
+                    record.recorded_at_us,
+                    record.data,
+                    record.metadata,
+                )
             )
-            rows.append(row)
-            recorded.append(record_from_row(row))
         versions[append.stream_id] = current
         outcomes.append(recorded)
     return outcomes, rows, head
@@ -106,5 +108,24 @@ def record_from_row(row: Sequence[object]) -> RecordedEvent:
     )
 
 
-def _describe(expected: Expected) -> str | int:
+def recorded_event(stream_id: str, event: NewEvent, position: int, version: int, now_us: int) -> RecordedEvent:
+    """The RecordedEvent a NewEvent becomes at this position and version (commit time `now_us`
+    unless the event carries its own, as imported events do)."""
+    return RecordedEvent(
+        position=position,
+        stream_id=stream_id,
+        stream_version=version,
+        event_id=event.event_id,
+        type=event.type,
+        schema_version=event.schema_version,
+        tenant_id=event.tenant_id,
+        correlation_id=event.correlation_id,
+        causation_id=event.causation_id,
+        recorded_at_us=now_us if event.recorded_at_us is None else event.recorded_at_us,
+        data=event.data,
+        metadata=event.metadata,
+    )
+
+
+def describe_expected(expected: Expected) -> str | int:
     return expected.value if isinstance(expected, ExpectedVersion) else expected

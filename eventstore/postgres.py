@@ -3,7 +3,8 @@
 Positions are commit-ordered across processes by a counter row: a writer locks `es_head`
 (`SELECT ... FOR UPDATE`), reads the versions of its batch's streams (a fresh snapshot, taken
 after the lock was granted), inserts its rows numbered from head + 1 in one
-`INSERT ... SELECT FROM unnest(...)`, moves the head and commits. The next writer cannot
+`INSERT ... SELECT FROM unnest(...)`, moves the head and commits; all of it is one call of the
+`es_append_batch` function, i.e. one round trip and one implicit transaction per batch. The next writer cannot
 number anything before that commit is visible, so positions are contiguous and a reader that
 sees position p can already see everything below p. (A bigserial would not do: a lower id can
 commit after a higher one.) NOTIFY, sent in the same transaction, only wakes readers; they
@@ -21,10 +22,17 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import asyncpg
 
-from ._batch import COLUMNS, Append, Outcome, Row, plan_batch, record_from_row
+from ._batch import COLUMNS, Append, Outcome, describe_expected, record_from_row, recorded_event
 from .contract import EventStore
-from .envelope import RecordedEvent, now_us
-from .errors import InvalidStoreURL, SchemaVersionMismatch, StoreClosed, StoreError, StoreUnavailable
+from .envelope import ANY, NO_STREAM, STREAM_EXISTS, ExpectedVersion, NewEvent, RecordedEvent
+from .errors import (
+    InvalidStoreURL,
+    SchemaVersionMismatch,
+    StoreClosed,
+    StoreError,
+    StoreUnavailable,
+    WrongExpectedVersion,
+)
 
 SCHEMA_VERSION = 1
 
@@ -51,16 +59,76 @@ _MIGRATIONS: dict[int, list[str]] = {
         "CREATE INDEX es_events_by_type ON es_events (type, position)",
         "CREATE TABLE es_head (id integer PRIMARY KEY CHECK (id = 1), position bigint NOT NULL)",
         "INSERT INTO es_head (id, position) VALUES (1, 0)",
-        # Lock the head, then read the batch's stream versions in a NEW snapshot (a volatile
-        # function takes one per statement), i.e. after the previous writer's commit: one round trip.
+        # The whole group-committed batch in one statement, one round trip: lock the head row
+        # (this serializes writers of every process and makes positions commit-ordered), check
+        # each append's expected version (reading stream versions after the lock was granted:
+        # a volatile function takes a fresh snapshot per statement), insert the accepted events
+        # numbered from head + 1, move the head and NOTIFY. One result row per append:
+        # (ok, version after it or actual version if refused, first position, commit time).
+        # Expected-version codes: -1 any, -2 no stream, -3 stream exists, n >= 0 exactly n.
         """
-        CREATE FUNCTION es_lock_head_and_versions(streams text[])
-        RETURNS TABLE (stream text, version bigint) LANGUAGE plpgsql VOLATILE AS $$
+        CREATE FUNCTION es_append_batch(
+            a_streams text[], a_expected bigint[], a_counts integer[],
+            e_ids text[], e_types text[], e_schema_versions integer[], e_tenants text[],
+            e_correlations text[], e_causations text[], e_recorded bigint[], e_data bytea[], e_metadata bytea[],
+            p_channel text
+        ) RETURNS TABLE (ok boolean, version bigint, first_position bigint, recorded_at_us bigint)
+        LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE
+            head bigint;
+            now_us bigint := (extract(epoch FROM clock_timestamp()) * 1000000)::bigint;
+            seen jsonb := '{}';
+            current_version bigint;
+            wanted bigint;
+            n integer;
+            next_event integer := 1;
+            take_index integer[] := '{}';
+            take_position bigint[] := '{}';
+            take_version bigint[] := '{}';
+            take_stream text[] := '{}';
         BEGIN
-            RETURN QUERY SELECT NULL::text, h.position FROM es_head h WHERE h.id = 1 FOR UPDATE;
-            RETURN QUERY
-                SELECT s.id, (SELECT max(e.stream_version) FROM es_events e WHERE e.stream_id = s.id)
-                FROM unnest(streams) AS s(id);
+            SELECT h.position INTO head FROM es_head h WHERE h.id = 1 FOR UPDATE;
+            recorded_at_us := now_us;
+            FOR i IN 1 .. coalesce(array_length(a_streams, 1), 0) LOOP
+                n := a_counts[i];
+                wanted := a_expected[i];
+                IF seen ? a_streams[i] THEN
+                    current_version := (seen ->> a_streams[i])::bigint;
+                ELSE
+                    SELECT coalesce(max(e.stream_version), 0) INTO current_version
+                    FROM es_events e WHERE e.stream_id = a_streams[i];
+                END IF;
+                IF wanted = -1 OR (wanted = -2 AND current_version = 0) OR (wanted = -3 AND current_version > 0)
+                   OR wanted = current_version THEN
+                    FOR k IN 0 .. n - 1 LOOP
+                        take_index := take_index || (next_event + k);
+                        take_position := take_position || (head + 1 + k);
+                        take_version := take_version || (current_version + 1 + k);
+                        take_stream := take_stream || a_streams[i];
+                    END LOOP;
+                    ok := true;
+                    first_position := head + 1;
+                    head := head + n;
+                    current_version := current_version + n;
+                    seen := seen || jsonb_build_object(a_streams[i], current_version);
+                ELSE
+                    ok := false;
+                    first_position := NULL;
+                END IF;
+                version := current_version;
+                next_event := next_event + n;
+                RETURN NEXT;
+            END LOOP;
+            IF coalesce(array_length(take_index, 1), 0) > 0 THEN
+                INSERT INTO es_events (position, stream_id, stream_version, event_id, type, schema_version,
+                                       tenant_id, correlation_id, causation_id, recorded_at_us, data, metadata)
+                SELECT take_position[t.o], take_stream[t.o], take_version[t.o], e_ids[t.i], e_types[t.i],
+                       e_schema_versions[t.i], e_tenants[t.i], e_correlations[t.i], e_causations[t.i],
+                       coalesce(e_recorded[t.i], now_us), e_data[t.i], e_metadata[t.i]
+                FROM unnest(take_index) WITH ORDINALITY AS t(i, o);
+                UPDATE es_head SET position = head WHERE id = 1;
+                PERFORM pg_notify(p_channel, head::text);
+            END IF;
         END $$
         """,
         # For people auditing with psql: data and metadata as json.
@@ -72,7 +140,12 @@ _MIGRATIONS: dict[int, list[str]] = {
     ],
 }
 
-_LOCK_HEAD_AND_VERSIONS = "SELECT stream, version FROM es_lock_head_and_versions($1::text[])"
+_APPEND_BATCH = (
+    "SELECT ok, version, first_position, recorded_at_us FROM es_append_batch("
+    "$1::text[], $2::bigint[], $3::integer[], $4::text[], $5::text[], $6::integer[], $7::text[], "
+    "$8::text[], $9::text[], $10::bigint[], $11::bytea[], $12::bytea[], $13)"
+)
+_EXPECTED_CODES = {ANY: -1, NO_STREAM: -2, STREAM_EXISTS: -3}
 _SELECT = f"SELECT {COLUMNS} FROM es_events"
 _MIGRATION_LOCK_KEY = 0x6576656E7473  # "events"
 
@@ -204,15 +277,35 @@ class PostgresEventStore(EventStore):
         return outcomes
 
     async def _transaction(self, connection: asyncpg.Connection, appends: list[Append]) -> tuple[list[Outcome], bool]:
-        streams = list({append.stream_id for append in appends})
-        async with connection.transaction():
-            rows = await connection.fetch(_LOCK_HEAD_AND_VERSIONS, streams)
-            head = rows[0][1]
-            versions = {row[0]: row[1] for row in rows[1:] if row[1] is not None}
-            outcomes, new_rows, new_head = plan_batch(appends, versions, head, now_us())
-            if new_rows:
-                await connection.execute(_INSERT_BATCH, *_columns(new_rows), new_head, self.channel)
-        return outcomes, bool(new_rows)
+        streams: list[str] = []
+        expected: list[int] = []
+        counts: list[int] = []
+        columns: list[list[Any]] = [[] for _ in range(9)]
+        for append in appends:
+            streams.append(append.stream_id)
+            expected.append(
+                _EXPECTED_CODES[append.expected] if isinstance(append.expected, ExpectedVersion) else append.expected
+            )
+            counts.append(len(append.events))
+            for event in append.events:
+                for column, value in zip(columns, _event_columns(event), strict=True):
+                    column.append(value)
+        rows = await connection.fetch(_APPEND_BATCH, streams, expected, counts, *columns, self.channel)
+        outcomes: list[Outcome] = []
+        wrote = False
+        for append, (ok, version, first_position, recorded_at_us) in zip(appends, rows, strict=True):
+            if not ok:
+                outcomes.append(WrongExpectedVersion(append.stream_id, describe_expected(append.expected), version))
+                continue
+            first_version = version - len(append.events) + 1
+            outcomes.append(
+                [
+                    recorded_event(append.stream_id, event, first_position + k, first_version + k, recorded_at_us)
+                    for k, event in enumerate(append.events)
+                ]
+            )
+            wrote = wrote or bool(append.events)
+        return outcomes, wrote
 
     # ------------------------------------------------------------------ reading
     async def _fetch(self, sql: str, *parameters: Any) -> list[Any]:
@@ -280,17 +373,15 @@ class PostgresEventStore(EventStore):
                 await asyncio.wait_for(pool.close(), 5)
 
 
-_INSERT_BATCH = f"""
-WITH inserted AS (
-    INSERT INTO es_events ({COLUMNS})
-    SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[], $5::text[], $6::integer[],
-                         $7::text[], $8::text[], $9::text[], $10::bigint[], $11::bytea[], $12::bytea[])
-), moved AS (
-    UPDATE es_head SET position = $13 WHERE id = 1
-)
-SELECT pg_notify($14, $13::text)
-"""
-
-
-def _columns(rows: list[Row]) -> list[list[Any]]:
-    return [list(column) for column in zip(*rows, strict=True)]
+def _event_columns(event: NewEvent) -> tuple[Any, ...]:
+    return (
+        event.event_id,
+        event.type,
+        event.schema_version,
+        event.tenant_id,
+        event.correlation_id,
+        event.causation_id,
+        event.recorded_at_us,
+        event.data,
+        event.metadata,
+    )
