@@ -80,8 +80,10 @@ class Features:
     mid_conversation_system: bool
     #: ``tool_choice`` ``any``/``tool`` is accepted.
     forced_tool_choice: bool
-    #: Non-default ``temperature``/``top_p``/``top_k`` (2023-06-01) are accepted.
+    #: ``temperature``/``top_p``/``top_k`` (2023-06-01 only) are accepted at all.
     sampling_params: bool
+    #: ``temperature`` and ``top_p`` may not both be set (Claude 4.1 to 4.6).
+    exclusive_temperature_top_p: bool
     context_edits: frozenset[ContextEdit]
     structured_outputs: bool = True
     image_input: bool = True
@@ -126,7 +128,7 @@ _EFFORT_5: frozenset[Effort] = frozenset({"low", "medium", "high", "xhigh", "max
 _EDITS_2: frozenset[ContextEdit] = frozenset({"clear_tool_uses_20250919", "clear_thinking_20251015"})
 _EDITS_3: frozenset[ContextEdit] = _EDITS_2 | {"compact_20260112"}
 
-#: Claude 3 / 4.0 / 4.1 / 4.5: manual thinking, prefill, summarized thinking.
+#: Claude 4.1 / 4.5 (and, loosely, the retired 3.x / 4.0): manual thinking, prefill.
 _BUDGETED = Features(
     thinking_types=frozenset({"enabled", "disabled"}),
     default_thinking="disabled",
@@ -136,6 +138,7 @@ _BUDGETED = Features(
     mid_conversation_system=False,
     forced_tool_choice=True,
     sampling_params=True,
+    exclusive_temperature_top_p=True,
     context_edits=_EDITS_2,
 )
 #: Claude 4.6: adaptive thinking arrives (manual still accepted, deprecated), no prefill.
@@ -153,6 +156,7 @@ _ADAPTIVE_ONLY = dataclasses.replace(
     default_thinking_display="omitted",
     effort_levels=_EFFORT_5,
     sampling_params=False,
+    exclusive_temperature_top_p=False,
 )
 #: Opus 4.8 and most 5.x models: plus mid-conversation system messages.
 _ADAPTIVE_SYSTEM = dataclasses.replace(_ADAPTIVE_ONLY, mid_conversation_system=True)
