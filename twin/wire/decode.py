@@ -7,8 +7,9 @@ in that pass and decoded one by one afterwards (see :mod:`twin.wire.tools`). The
 * **version gating**: under ``2026-10-21`` a ``temperature``/``top_p``/``top_k`` key is
   ``<field>: Extra inputs are not permitted``, whatever its value;
 * **beta gating**: a beta-only body field (:data:`~twin.wire.request.BETA_BODY_FIELDS`),
-  ``messages[].clear_at``, a beta-only tool type or ``thinking.display: "updates"``
-  without its ``anthropic-beta`` value is rejected as if the field did not exist.
+  ``messages[].clear_at``, ``messages[].output_config``, a beta-only tool type or
+  ``thinking.display: "updates"`` without its ``anthropic-beta`` value is rejected as if
+  the field did not exist.
 
 Malformed JSON gets ``The request body is not valid JSON: <parser message>``; the real
 API's parser messages (``unexpected character: line 8 column 316 (char 466)``,
@@ -43,11 +44,13 @@ from twin.wire.versions import KNOWN_VERSIONS, sampling_params_removed
 __all__ = [
     "CLEAR_AT_BETA",
     "DISPLAY_UPDATES_BETA",
+    "PER_TURN_CONTROL_BETA",
     "decode_count_tokens_request",
     "decode_messages_request",
 ]
 
 CLEAR_AT_BETA = "mid-conversation-system-clear-at-2026-08-21"
+PER_TURN_CONTROL_BETA = "per-turn-control-2026-07-01"
 DISPLAY_UPDATES_BETA = "thinking-display-updates-2026-08-18"
 
 _MESSAGES_BODY: Any = MessagesBody[msgspec.Raw]
@@ -58,6 +61,7 @@ _CUSTOM_TOOL_DECODER = msgspec.json.Decoder(CustomTool, strict=False)
 _ANY_TOOL_DECODER = msgspec.json.Decoder(AnyTool, strict=False)
 _KNOWN_TOOL_TAGS = frozenset(GA_TOOL_TAGS) | frozenset(BETA_TOOL_TYPES)
 _OPEN_BRACE = ord("{")
+_DISPLAYED_THINKING = (ThinkingEnabled, ThinkingAdaptive)
 
 
 def decode_messages_request(body: bytes, *, api_version: str, betas: frozenset[str]) -> MessagesRequest:
@@ -89,9 +93,16 @@ def _decode(body: bytes, decoder: msgspec.json.Decoder[Any], root: Any) -> Any:
     try:
         return decoder.decode(body)
     except msgspec.ValidationError as exc:
-        raise invalid_request(translate(exc, root, msgspec.json.decode(body))) from None
+        error = exc
     except msgspec.DecodeError:
         raise _json_error(body) from None
+    # A schema error may stop the decoder before it has seen the whole body; the real API
+    # parses the JSON first, so a syntax error further on still wins.
+    try:
+        document = msgspec.json.decode(body)
+    except msgspec.DecodeError:
+        raise _json_error(body) from None
+    raise invalid_request(translate(error, root, document))
 
 
 def _json_error(body: bytes) -> ApiError:
@@ -108,20 +119,26 @@ def _extra(loc: str) -> ApiError:
 
 def _gate(request: MessagesBody[Any] | CountTokensBody[Any], api_version: str, betas: frozenset[str]) -> None:
     assert api_version in KNOWN_VERSIONS, api_version
-    if sampling_params_removed(api_version):
+    if sampling_params_removed(api_version) and not (
+        request.temperature is UNSET and request.top_p is UNSET and request.top_k is UNSET
+    ):
         for name in LEGACY_SAMPLING_FIELDS:
             if getattr(request, name) is not UNSET:
                 raise _extra(name)
     for name, unlocking in BETA_BODY_FIELDS.items():
         if getattr(request, name, UNSET) is not UNSET and not (unlocking & betas):
             raise _extra(name)
-    if CLEAR_AT_BETA not in betas:
+    clear_at_ok = CLEAR_AT_BETA in betas
+    per_turn_ok = PER_TURN_CONTROL_BETA in betas
+    if not (clear_at_ok and per_turn_ok):
         for index, message in enumerate(request.messages):
-            if message.clear_at is not UNSET:
+            if message.clear_at is not UNSET and not clear_at_ok:
                 raise _extra(f"messages.{index}.clear_at")
+            if message.output_config is not UNSET and not per_turn_ok:
+                raise _extra(f"messages.{index}.output_config")
     thinking = request.thinking
     if (
-        isinstance(thinking, ThinkingEnabled | ThinkingAdaptive)
+        isinstance(thinking, _DISPLAYED_THINKING)
         and thinking.display == "updates"
         and DISPLAY_UPDATES_BETA not in betas
     ):

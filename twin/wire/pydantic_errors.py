@@ -59,7 +59,7 @@ def _type_info(tp: Any) -> mi.Type:
 @functools.lru_cache(maxsize=512)
 def _declared_literals(cls: type, field: str) -> tuple[object, ...]:
     """Literal values of ``cls.field`` in declaration order (msgspec sorts them)."""
-    hints = typing.get_type_hints(cls)
+    hints = typing.get_type_hints(typing.get_origin(cls) or cls)
     out: list[object] = []
 
     def collect(tp: Any) -> None:

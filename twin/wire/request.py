@@ -76,13 +76,15 @@ ToolsT = TypeVar("ToolsT")
 class InputMessage(RequestStruct):
     """One entry of ``messages``: ``user``, ``assistant`` or (2.x types) ``system``.
 
-    ``clear_at`` is the beta turn-scoped form of a system message
-    (``mid-conversation-system-clear-at-2026-08-21``).
+    Beta-only keys: ``clear_at``, the turn-scoped form of a system message
+    (``mid-conversation-system-clear-at-2026-08-21``), and ``output_config``, a per-turn
+    override that Claude Code puts on its system message (``per-turn-control-2026-07-01``).
     """
 
     role: Literal["user", "assistant", "system"]
     content: str | list[ContentBlockParam]
     clear_at: Literal["next_user_message"] | UnsetType = UNSET
+    output_config: OutputConfig | UnsetType | None = UNSET
 
 
 # --- thinking -------------------------------------------------------------------------
