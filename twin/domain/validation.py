@@ -15,10 +15,10 @@ settings, the assistant prefill, and so on. It is pure data; nothing here does I
 from __future__ import annotations
 
 import binascii
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, TypeAlias
 
+import msgspec
 from msgspec import UNSET
 
 from twin.domain.catalog import Effort, ModelSpec, ThinkingType, resolve
@@ -41,6 +41,7 @@ from twin.wire.params import (
 from twin.wire.request import (
     CountTokensRequest,
     InputMessage,
+    MessagesBody,
     MessagesRequest,
     ThinkingAdaptive,
     ThinkingBetweenTools,
@@ -73,8 +74,7 @@ AnyRequest: TypeAlias = MessagesRequest | CountTokensRequest
 # --- the result ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Turn:
+class Turn(msgspec.Struct, frozen=True, gc=False):
     """One turn after merging: its role, its blocks, and the message indices it came from."""
 
     role: Role
@@ -86,8 +86,7 @@ class Turn:
         return "".join(block.text for block in self.blocks if isinstance(block, TextParam))
 
 
-@dataclass(frozen=True, slots=True)
-class ThinkingSettings:
+class ThinkingSettings(msgspec.Struct, frozen=True, gc=False):
     """The thinking the answer should have: the request's, or the model's default."""
 
     type: ThinkingType
@@ -100,8 +99,7 @@ class ThinkingSettings:
         return self.type in ("enabled", "adaptive", "between_tools")
 
 
-@dataclass(frozen=True, slots=True)
-class Conversation:
+class Conversation(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """A valid request, normalized for the synthetic model.
 
     ``turns`` never contains two consecutive ``user`` or ``assistant`` turns. When the
@@ -138,19 +136,33 @@ class Conversation:
 # --- context shared by the rules -------------------------------------------------------------
 
 
-@dataclass(slots=True)
 class _Ctx:
-    request: AnyRequest
-    api_version: str
-    betas: frozenset[str]
-    max_tokens: int | None
-    spec: ModelSpec = field(init=False)
-    turns: list[Turn] = field(default_factory=list)
-    breakpoints: int = 0
+    """What the rules share: the request, its headers' meaning, and what earlier rules found."""
 
-    @property
-    def messages(self) -> list[InputMessage]:
-        return self.request.messages
+    __slots__ = (
+        "api_version",
+        "betas",
+        "breakpoints",
+        "max_tokens",
+        "messages",
+        "request",
+        "spec",
+        "thinking",
+        "turns",
+    )
+
+    def __init__(
+        self, request: AnyRequest, api_version: str, betas: frozenset[str], max_tokens: int | None
+    ) -> None:
+        self.request = request
+        self.messages: list[InputMessage] = request.messages
+        self.api_version = api_version
+        self.betas = betas
+        self.max_tokens = max_tokens
+        self.breakpoints = 0
+        self.turns: list[Turn] = []
+        self.spec: ModelSpec
+        self.thinking: ThinkingSettings
 
 
 Rule: TypeAlias = Callable[[_Ctx], None]
@@ -169,6 +181,7 @@ def check_model(ctx: _Ctx) -> None:
     if spec is None or not spec.available:
         raise not_found(f"model: {ctx.request.model}")
     ctx.spec = spec
+    ctx.thinking = effective_thinking(ctx.request, spec)
 
 
 def max_output_tokens(spec: ModelSpec, betas: frozenset[str]) -> int:
@@ -196,6 +209,8 @@ def check_sampling_params(ctx: _Ctx) -> None:
     specified for this model. Please use only one.`` (real, Claude 4.1-4.6).
     """
     request = ctx.request
+    if request.temperature is UNSET and request.top_p is UNSET and request.top_k is UNSET:
+        return
     given = [
         name for name in ("temperature", "top_p", "top_k") if getattr(request, name) not in (UNSET, None)
     ]
@@ -263,7 +278,10 @@ def check_system_messages(ctx: _Ctx) -> None:
       'type' does not match any of the expected tags: 'text'`` (chosen, pydantic-style).
     """
     messages = ctx.messages
-    if not any(message.role == "system" for message in messages):
+    for message in messages:
+        if message.role == "system":
+            break
+    else:
         return
     if not ctx.spec.features.mid_conversation_system:
         raise invalid_request("role 'system' is not supported on this model")
@@ -388,6 +406,7 @@ def _is_object(raw: Any) -> bool:
 
 
 _NO_USER_CITATIONS = "citations are not allowed in user messages"
+_CALLS = (ToolUseParam, ServerToolUseParam)
 _USER_ONLY = (ToolResultParam,)
 _ASSISTANT_ONLY = (ToolUseParam, ThinkingParam, RedactedThinkingParam, ServerToolUseParam)
 
@@ -432,7 +451,7 @@ def _check_block(
         if strict_2026 and role == "assistant":
             raise invalid_request(f"{loc}: document blocks are not allowed in assistant messages")
         check_document(block, loc)
-    elif isinstance(block, ToolUseParam | ServerToolUseParam):
+    elif isinstance(block, _CALLS):
         if not _is_object(block.input):
             raise invalid_request(f"{loc}.{block.type}.input: Input should be a valid dictionary")
     elif isinstance(block, ToolResultParam):
@@ -500,18 +519,6 @@ def check_merge(ctx: _Ctx) -> None:
     ctx.turns = merge_turns(ctx.messages)
 
 
-def _block_positions(
-    turn: Turn, messages: Sequence[InputMessage]
-) -> Iterator[tuple[int, int, ContentBlockParam]]:
-    """(message index, block index within that message, block) for a merged turn's list
-    contents (string contents hold no tool blocks)."""
-    for index in turn.indices:
-        content = messages[index].content
-        if isinstance(content, list):
-            for position, block in enumerate(content):
-                yield index, position, block
-
-
 def check_tool_pairing(ctx: _Ctx) -> None:
     """``tool_use``/``tool_result`` pairing across adjacent turns (all three wordings real):
 
@@ -522,36 +529,46 @@ def check_tool_pairing(ctx: _Ctx) -> None:
     * ``messages.N.content.M: unexpected `tool_use_id` found in `tool_result` blocks: <id>.
       Each `tool_result` block must have a corresponding `tool_use` block in the previous
       message.``
+
+    Works on the messages directly: a run of same-role messages is one (merged) turn, and
+    ``system`` messages are transparent.
     """
-    messages = ctx.messages
     seen: set[str] = set()
-    pending: dict[str, int] = {}  # tool_use id -> message index, of the previous assistant turn
-    for turn in ctx.turns:
-        if turn.role == "system":
+    pending: dict[str, int] = {}  # calls of the latest assistant turn -> message index
+    answered: set[str] = set()
+    previous: Role | None = None
+    for index, message in enumerate(ctx.messages):
+        role = message.role
+        if role == "system":
             continue
-        if turn.role == "user":
-            answered: set[str] = set()
-            for index, position, block in _block_positions(turn, messages):
-                if isinstance(block, ToolResultParam):
-                    if block.tool_use_id not in pending:
-                        raise invalid_request(
-                            f"{_msg_loc(index, position)}: unexpected `tool_use_id` found in `tool_result` "
-                            f"blocks: {block.tool_use_id}. Each `tool_result` block must have a "
-                            "corresponding `tool_use` block in the previous message."
-                        )
-                    answered.add(block.tool_use_id)
-            _raise_unanswered(pending, answered)
-            pending = {}
+        if role != previous:
+            if previous == "user":
+                _raise_unanswered(pending, answered)
+                pending = {}
+            elif role == "user":
+                answered = set()
+            previous = role
+        content = message.content
+        if isinstance(content, str):
             continue
-        _raise_unanswered(pending, set())
-        pending = {}
-        for index, position, block in _block_positions(turn, messages):
-            if isinstance(block, ToolUseParam):
-                if block.id in seen:
-                    raise invalid_request(f"{_msg_loc(index, position)}: `tool_use` ids must be unique")
-                seen.add(block.id)
-                pending[block.id] = index
-    _raise_unanswered(pending, set())
+        if role == "assistant":
+            for position, block in enumerate(content):
+                if type(block) is ToolUseParam:
+                    if block.id in seen:
+                        raise invalid_request(f"{_msg_loc(index, position)}: `tool_use` ids must be unique")
+                    seen.add(block.id)
+                    pending[block.id] = index
+            continue
+        for position, block in enumerate(content):
+            if type(block) is ToolResultParam:
+                if block.tool_use_id not in pending:
+                    raise invalid_request(
+                        f"{_msg_loc(index, position)}: unexpected `tool_use_id` found in `tool_result` "
+                        f"blocks: {block.tool_use_id}. Each `tool_result` block must have a "
+                        "corresponding `tool_use` block in the previous message."
+                    )
+                answered.add(block.tool_use_id)
+    _raise_unanswered(pending, answered if previous == "user" else set())
 
 
 def _raise_unanswered(pending: dict[str, int], answered: set[str]) -> None:
@@ -619,10 +636,10 @@ def check_tools(ctx: _Ctx) -> None:
             ctx.breakpoints += 1
 
 
-def effective_thinking(ctx: _Ctx) -> ThinkingSettings:
+def effective_thinking(request: AnyRequest, spec: ModelSpec) -> ThinkingSettings:
     """The request's thinking, or the model's default when it sends none."""
-    thinking = ctx.request.thinking
-    features = ctx.spec.features
+    thinking = request.thinking
+    features = spec.features
     default_display = features.default_thinking_display
     if thinking is None:
         return ThinkingSettings(features.default_thinking, None, default_display)
@@ -657,7 +674,7 @@ def check_thinking(ctx: _Ctx) -> None:
     thinking = ctx.request.thinking
     if thinking is None:
         return
-    kind = effective_thinking(ctx).type
+    kind = ctx.thinking.type
     if kind not in ctx.spec.features.thinking_types:
         raise invalid_request(
             f'"thinking.type.{kind}" is not supported for this model. {_THINKING_ADVICE[kind]}'
@@ -674,6 +691,9 @@ def check_thinking(ctx: _Ctx) -> None:
         )
 
 
+_FORCED = (ToolChoiceAny, ToolChoiceTool)
+
+
 def check_tool_choice(ctx: _Ctx) -> None:
     """``tool_choice`` against the tools and thinking.
 
@@ -685,15 +705,14 @@ def check_tool_choice(ctx: _Ctx) -> None:
       ``Thinking may not be enabled when tool_choice forces tool use.`` (real).
     """
     choice = ctx.request.tool_choice
-    if not isinstance(choice, ToolChoiceAny | ToolChoiceTool):
+    if not isinstance(choice, _FORCED):
         return
     tools = ctx.request.tools or []
     if not tools:
         raise invalid_request("tool_choice may only be specified while providing tools.")
     if isinstance(choice, ToolChoiceTool) and choice.name not in {_tool_name(tool) for tool in tools}:
         raise invalid_request(f"tool_choice.tool.name: Tool '{choice.name}' not found in the provided tools")
-    thinking = effective_thinking(ctx)
-    if not ctx.spec.features.forced_tool_choice or thinking.type in ("enabled", "adaptive"):
+    if not ctx.spec.features.forced_tool_choice or ctx.thinking.type in ("enabled", "adaptive"):
         raise invalid_request("Thinking may not be enabled when tool_choice forces tool use.")
 
 
@@ -713,7 +732,9 @@ def check_effort(ctx: _Ctx) -> None:
 def check_stop_sequences(ctx: _Ctx) -> None:
     """``stop_sequences: each stop sequence must be non-empty`` and ``... must contain
     non-whitespace`` (both real)."""
-    for sequence in getattr(ctx.request, "stop_sequences", None) or ():
+    request = ctx.request
+    sequences = request.stop_sequences if isinstance(request, MessagesBody) else None
+    for sequence in sequences or ():
         if not sequence:
             raise invalid_request("stop_sequences: each stop sequence must be non-empty")
         if sequence.isspace():
@@ -760,9 +781,15 @@ def _validate(ctx: _Ctx) -> Conversation:
         rule(ctx)
     request = ctx.request
     turns = tuple(ctx.turns)
-    prefill = turns[-1].text() if turns and turns[-1].role == "assistant" and turns[-1].blocks else None
+    last = turns[-1] if turns else None
+    prefill = last.text() if last is not None and last.role == "assistant" and last.blocks else None
     system = request.system
     output_config = request.output_config
+    if isinstance(request, MessagesBody):
+        stop_sequences = tuple(request.stop_sequences) if request.stop_sequences else ()
+        stream = bool(request.stream)
+    else:
+        stop_sequences, stream = (), False
     return Conversation(
         model=ctx.spec,
         requested_model=request.model,
@@ -772,12 +799,12 @@ def _validate(ctx: _Ctx) -> Conversation:
         turns=turns,
         tools=tuple(request.tools or ()),
         tool_choice=request.tool_choice,
-        thinking=effective_thinking(ctx),
+        thinking=ctx.thinking,
         effort=output_config.effort if output_config is not None else None,
         output_schema=output_config.format.schema if output_config and output_config.format else None,
         max_tokens=ctx.max_tokens,
-        stop_sequences=tuple(getattr(request, "stop_sequences", None) or ()),
-        stream=bool(getattr(request, "stream", False)),
+        stop_sequences=stop_sequences,
+        stream=stream,
         prefill=prefill,
         cache_breakpoints=ctx.breakpoints + (1 if request.cache_control is not None else 0),
     )
