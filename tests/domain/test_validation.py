@@ -387,6 +387,12 @@ def test_image_inside_a_tool_result() -> None:
     )
 
 
+def test_wrapped_base64_is_read_leniently() -> None:
+    wrapped = base64.encodebytes(b"\x89PNG\r\n\x1a\n" + bytes(80)).decode()
+    assert "\n" in wrapped
+    accept(minimal(messages=[{"role": "user", "content": [image(wrapped)]}]))
+
+
 @pytest.mark.parametrize("data", ["", "not base64!", base64.b64encode(b"hello world").decode()])
 def test_undecodable_images(data: str) -> None:
     assert (

@@ -346,8 +346,9 @@ def sniff_image(data: bytes) -> str | None:
 
 
 def _b64decode(data: str) -> bytes | None:
+    """Lenient like most base64 readers: stray characters (line breaks) are skipped."""
     try:
-        return binascii.a2b_base64(data, strict_mode=True)
+        return binascii.a2b_base64(data)
     except (binascii.Error, ValueError):
         return None
 
@@ -374,13 +375,13 @@ def check_image(block: ImageParam, loc: str) -> None:
 
 
 def check_document(block: DocumentParam, loc: str) -> None:
-    """A base64 PDF must decode and start like a PDF:
+    """A base64 PDF must decode and carry a PDF header in its first KiB:
     ``<loc>.pdf.source.base64.data: The PDF specified was not valid.`` (real; the real path
     names the block ``pdf``). Images inside a ``content`` source are checked like images."""
     source = block.source
     if isinstance(source, Base64PDFSource):
         raw = _b64decode(source.data) if source.data else None
-        if not raw or not raw.lstrip()[:5].startswith(b"%PDF"):
+        if not raw or b"%PDF-" not in raw[:1024]:
             raise invalid_request(f"{loc}.pdf.source.base64.data: The PDF specified was not valid.")
     elif isinstance(source, ContentBlockSource) and isinstance(source.content, list):
         for position, item in enumerate(source.content):
