@@ -104,9 +104,12 @@ class Conversation(msgspec.Struct, frozen=True, kw_only=True, gc=False):
 
     ``turns`` never contains two consecutive ``user`` or ``assistant`` turns. When the
     last turn is an ``assistant`` turn, it is the prefill: the answer continues it and
-    ``prefill`` holds its text.
+    ``prefill`` holds its text. ``request`` is the decoded body itself, for what is not
+    normalized here (``metadata``, ``service_tier``, ``container``, top-level
+    ``cache_control``...).
     """
 
+    request: AnyRequest
     model: ModelSpec
     requested_model: str
     api_version: str
@@ -248,17 +251,13 @@ def check_system_prompt(ctx: _Ctx) -> None:
             ctx.breakpoints += 1
 
 
-def _is_empty(content: str | list[ContentBlockParam]) -> bool:
-    return not content
-
-
 def check_non_empty_content(ctx: _Ctx) -> None:
     """``messages.N: all messages must have non-empty content except for the optional final
     assistant message`` (real)."""
     messages = ctx.messages
     last = len(messages) - 1
     for index, message in enumerate(messages):
-        if _is_empty(message.content) and not (index == last and message.role == "assistant"):
+        if not message.content and not (index == last and message.role == "assistant"):
             raise invalid_request(
                 f"messages.{index}: all messages must have non-empty content except for the "
                 "optional final assistant message"
@@ -311,6 +310,7 @@ def _may_precede_system(message: InputMessage) -> bool:
     return (
         message.role == "assistant"
         and isinstance(content, list)
+        and bool(content)
         and isinstance(content[-1], ServerToolUseParam)
     )
 
@@ -412,8 +412,14 @@ _USER_ONLY = (ToolResultParam,)
 _ASSISTANT_ONLY = (ToolUseParam, ThinkingParam, RedactedThinkingParam, ServerToolUseParam)
 
 
-def _walk_blocks(ctx: _Ctx) -> None:
-    """One pass over every block: per-block rules, and the cache breakpoint count."""
+def check_content_blocks(ctx: _Ctx) -> None:
+    """One pass over every message block: the per-block rules, and the cache breakpoints.
+
+    Text: ``messages: text content blocks must be non-empty`` / ``... must contain
+    non-whitespace text`` (real; a whitespace-only final assistant text is left to the
+    prefill rule). Under 2026-10-21, user text with citations and assistant documents are
+    refused (reference §3.3; wording chosen).
+    """
     messages = ctx.messages
     last = len(messages) - 1
     strict_2026 = ctx.api_version >= V2026_10_21
@@ -488,31 +494,21 @@ def _check_search_result(ctx: _Ctx, block: SearchResultParam, loc: str, no_citat
             raise invalid_request(f"{loc}.search_result.content.{position}.citations: {_NO_USER_CITATIONS}")
 
 
-def check_content_blocks(ctx: _Ctx) -> None:
-    """Per-block rules over the whole conversation (see :func:`_walk_blocks`)."""
-    _walk_blocks(ctx)
-
-
 # --- merging, tool pairing, prefill ------------------------------------------------------------
-
-
-def _as_blocks(content: str | list[ContentBlockParam]) -> tuple[ContentBlockParam, ...]:
-    if isinstance(content, str):
-        return (TextParam(text=content),) if content else ()
-    return tuple(content)
 
 
 def merge_turns(messages: Sequence[InputMessage]) -> list[Turn]:
     """Merge consecutive same-role messages into turns (the real API combines them)."""
-    turns: list[Turn] = []
+    runs: list[tuple[Role, list[ContentBlockParam], list[int]]] = []
     for index, message in enumerate(messages):
-        blocks = _as_blocks(message.content)
-        if turns and turns[-1].role == message.role:
-            previous = turns[-1]
-            turns[-1] = Turn(previous.role, previous.blocks + blocks, (*previous.indices, index))
+        content = message.content
+        blocks = [TextParam(text=content)] if isinstance(content, str) and content else content or []
+        if runs and runs[-1][0] == message.role:
+            runs[-1][1].extend(blocks)
+            runs[-1][2].append(index)
         else:
-            turns.append(Turn(message.role, blocks, (index,)))
-    return turns
+            runs.append((message.role, list(blocks), [index]))
+    return [Turn(role, tuple(blocks), tuple(indices)) for role, blocks, indices in runs]
 
 
 def check_merge(ctx: _Ctx) -> None:
@@ -792,6 +788,7 @@ def _validate(ctx: _Ctx) -> Conversation:
     else:
         stop_sequences, stream = (), False
     return Conversation(
+        request=request,
         model=ctx.spec,
         requested_model=request.model,
         api_version=ctx.api_version,
