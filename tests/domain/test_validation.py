@@ -591,3 +591,45 @@ def test_conversation_normal_form() -> None:
     assert conversation.stream is True
     assert conversation.requested_model == "claude-opus-4-8"
     assert conversation.turns[0].blocks == (TextParam(text="Hello, Claude"),)
+
+
+def test_more_block_rules() -> None:
+    thinking = {"type": "thinking", "thinking": "x", "signature": "s"}
+    assert message_of(minimal(messages=[{"role": "user", "content": [thinking]}])) == (
+        "messages.0.content.0: `thinking` blocks are only allowed in assistant messages"
+    )
+    source = {"type": "content", "content": [{"type": "text", "text": "a"}, image(JPEG)]}
+    document = {"type": "document", "source": source}
+    assert message_of(minimal(messages=[{"role": "user", "content": [document]}])) == (
+        "messages.0.content.0.document.source.content.content.1.image.source.base64: The image was specified "
+        "using the image/png media type, but the image appears to be a image/jpeg image"
+    )
+    citation = {
+        "type": "search_result_location",
+        "cited_text": "x",
+        "search_result_index": 0,
+        "source": "s",
+        "title": None,
+        "start_block_index": 0,
+        "end_block_index": 0,
+    }
+    search = {
+        "type": "search_result",
+        "source": "s",
+        "title": "t",
+        "content": [{"type": "text", "text": "x", "citations": [citation]}],
+    }
+    assert message_of(minimal(messages=[{"role": "user", "content": [search]}])) == (
+        "messages.0.content.0.search_result.content.0.citations: citations are not allowed in user messages"
+    )
+    accept(minimal(messages=[{"role": "user", "content": [search]}]), V2023)
+
+
+def test_between_tools_thinking() -> None:
+    assert accept(minimal(model="claude-sonnet-5-5", thinking={"type": "between_tools"})).thinking.type == (
+        "between_tools"
+    )
+    assert message_of(minimal(thinking={"type": "between_tools"})) == (
+        '"thinking.type.between_tools" is not supported for this model. Use "thinking.type.adaptive" and '
+        '"output_config.effort" to control thinking behavior.'
+    )
