@@ -64,11 +64,7 @@ def test_lifecycles_agree_with_the_sdk_deprecations_on_the_catalog_date() -> Non
         retired = _date(spec.retires_at) <= today
         assert spec.lifecycle == ("retired" if retired else "deprecated"), model_id
         end_of_life = datetime.strptime(
-            DEPRECATED_MODELS[model_id]
-            .replace("st,", ",")
-            .replace("nd,", ",")
-            .replace("rd,", ",")
-            .replace("th,", ","),
+            DEPRECATED_MODELS[model_id].replace("st,", ",").replace("nd,", ",").replace("rd,", ",").replace("th,", ","),
             "%B %d, %Y",
         )
         assert _date(spec.retires_at).date() == end_of_life.date(), model_id
@@ -178,12 +174,9 @@ def test_model_info_matches_the_sdk_type() -> None:
         info = SDKModelInfo.model_validate_json(encode(model_info(spec)))
         assert info.id == spec.id
         assert info.capabilities is not None
-        assert info.capabilities.thinking.types.adaptive.supported == (
-            "adaptive" in spec.features.thinking_types
-        )
+        assert info.capabilities.thinking.types.adaptive.supported == ("adaptive" in spec.features.thinking_types)
         assert info.capabilities.effort.supported == bool(spec.features.effort_levels)
     opus = model_info(resolve("claude-opus-4-8"))  # type: ignore[arg-type]
     assert encode(opus).startswith(
-        b'{"type":"model","id":"claude-opus-4-8","display_name":"Claude Opus 4.8",'
-        b'"created_at":"2026-05-28T00:00:00Z"'
+        b'{"type":"model","id":"claude-opus-4-8","display_name":"Claude Opus 4.8","created_at":"2026-05-28T00:00:00Z"'
     )

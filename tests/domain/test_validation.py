@@ -70,8 +70,7 @@ def test_deprecated_model_still_answers() -> None:
 
 def test_max_tokens_above_the_model_maximum() -> None:
     assert message_of(minimal(model="claude-haiku-4-5", max_tokens=64001)) == (
-        "max_tokens: 64001 > 64000, which is the maximum allowed number of output tokens for "
-        "claude-haiku-4-5-20251001"
+        "max_tokens: 64001 > 64000, which is the maximum allowed number of output tokens for claude-haiku-4-5-20251001"
     )
     assert accept(minimal(model="claude-haiku-4-5", max_tokens=64000)).max_tokens == 64000
     big = minimal(max_tokens=300_000)
@@ -102,9 +101,7 @@ def test_empty_content_on_a_non_final_message(empty: Any) -> None:
     assert message_of(fields) == (
         "messages.1: all messages must have non-empty content except for the optional final assistant message"
     )
-    assert message_of(minimal(messages=[{"role": "user", "content": empty}])).startswith(
-        "messages.0: all messages"
-    )
+    assert message_of(minimal(messages=[{"role": "user", "content": empty}])).startswith("messages.0: all messages")
 
 
 def test_empty_final_assistant_message_is_allowed_and_is_no_prefill() -> None:
@@ -128,10 +125,7 @@ def test_empty_and_whitespace_text_blocks() -> None:
 
 
 def test_system_prompt_blocks() -> None:
-    assert (
-        message_of(minimal(system=[{"type": "text", "text": ""}]))
-        == "system: text content blocks must be non-empty"
-    )
+    assert message_of(minimal(system=[{"type": "text", "text": ""}])) == "system: text content blocks must be non-empty"
     assert message_of(minimal(system=[{"type": "text", "text": " "}])) == (
         "system: text content blocks must contain non-whitespace text"
     )
@@ -157,9 +151,7 @@ def test_first_message_may_be_assistant() -> None:
 
 
 def test_merge_turns_keeps_system_runs_in_place() -> None:
-    request = decode(
-        minimal(messages=[USER, {"role": "system", "content": "a"}, {"role": "system", "content": "b"}])
-    )
+    request = decode(minimal(messages=[USER, {"role": "system", "content": "a"}, {"role": "system", "content": "b"}]))
     turns = merge_turns(request.messages)
     assert [(turn.role, turn.indices) for turn in turns] == [("user", (0,)), ("system", (1, 2))]
 
@@ -191,13 +183,8 @@ def test_system_message_placement() -> None:
         messages=[USER, {"role": "assistant", "content": "a"}, {"role": "system", "content": "x"}]
     )
     assert message_of(after_assistant) == "messages.2: role 'system' must follow a 'user' message"
-    before_user = minimal(
-        messages=[USER, {"role": "system", "content": "x"}, {"role": "system", "content": "y"}, USER]
-    )
-    assert (
-        message_of(before_user)
-        == "messages.2: role 'system' must precede an 'assistant' message or end the array"
-    )
+    before_user = minimal(messages=[USER, {"role": "system", "content": "x"}, {"role": "system", "content": "y"}, USER])
+    assert message_of(before_user) == "messages.2: role 'system' must precede an 'assistant' message or end the array"
 
 
 def test_system_message_after_a_server_tool_call() -> None:
@@ -216,8 +203,7 @@ def test_system_message_after_a_server_tool_call() -> None:
 def test_system_message_content_is_text_only() -> None:
     fields = minimal(messages=[USER, {"role": "system", "content": [image(PNG)]}])
     assert message_of(fields) == (
-        "messages.1.content.0: Input tag 'image' found using 'type' does not match any of the "
-        "expected tags: 'text'"
+        "messages.1.content.0: Input tag 'image' found using 'type' does not match any of the expected tags: 'text'"
     )
 
 
@@ -225,12 +211,9 @@ def test_system_message_content_is_text_only() -> None:
 
 
 def test_prefill_on_a_model_without_it() -> None:
-    fields = minimal(
-        model="claude-opus-4-8", messages=[USER, {"role": "assistant", "content": "The answer is"}]
-    )
+    fields = minimal(model="claude-opus-4-8", messages=[USER, {"role": "assistant", "content": "The answer is"}])
     assert message_of(fields) == (
-        "This model does not support assistant message prefill. "
-        "The conversation must end with a user message."
+        "This model does not support assistant message prefill. The conversation must end with a user message."
     )
 
 
@@ -269,9 +252,7 @@ def test_tool_use_without_tool_result() -> None:
         tools=[TOOL],
         messages=[USER, {"role": "assistant", "content": [call("toolu_01A")]}],
     )
-    assert message_of(dangling).startswith(
-        "messages.1: `tool_use` ids were found without `tool_result` blocks"
-    )
+    assert message_of(dangling).startswith("messages.1: `tool_use` ids were found without `tool_result` blocks")
 
 
 def test_tool_result_without_tool_use() -> None:
@@ -330,9 +311,7 @@ def test_blocks_in_the_wrong_role() -> None:
         "messages.0.content.0: `tool_use` blocks are only allowed in assistant messages"
     )
     fields = minimal(messages=[USER, {"role": "assistant", "content": [result("t1")]}, USER])
-    assert (
-        message_of(fields) == "messages.1.content.0: `tool_result` blocks are only allowed in user messages"
-    )
+    assert message_of(fields) == "messages.1.content.0: `tool_result` blocks are only allowed in user messages"
 
 
 def test_tool_use_input_must_be_an_object() -> None:
@@ -352,17 +331,11 @@ def test_tool_use_input_must_be_an_object() -> None:
     [(PNG, "image/png"), (JPEG, "image/jpeg"), (GIF, "image/gif"), (WEBP, "image/webp")],
 )
 def test_images_of_every_type(data: str, media_type: str) -> None:
-    accept(
-        minimal(
-            messages=[{"role": "user", "content": [image(data, media_type), {"type": "text", "text": "?"}]}]
-        )
-    )
+    accept(minimal(messages=[{"role": "user", "content": [image(data, media_type), {"type": "text", "text": "?"}]}]))
 
 
 def test_image_magic_must_match_the_media_type() -> None:
-    fields = minimal(
-        messages=[{"role": "user", "content": [{"type": "text", "text": "?"}, image(JPEG, "image/png")]}]
-    )
+    fields = minimal(messages=[{"role": "user", "content": [{"type": "text", "text": "?"}, image(JPEG, "image/png")]}])
     assert message_of(fields) == (
         "messages.0.content.1.image.source.base64: The image was specified using the image/png media type, "
         "but the image appears to be a image/jpeg image"
@@ -395,10 +368,7 @@ def test_wrapped_base64_is_read_leniently() -> None:
 
 @pytest.mark.parametrize("data", ["", "not base64!", base64.b64encode(b"hello world").decode()])
 def test_undecodable_images(data: str) -> None:
-    assert (
-        message_of(minimal(messages=[{"role": "user", "content": [image(data)]}]))
-        == "Could not process image"
-    )
+    assert message_of(minimal(messages=[{"role": "user", "content": [image(data)]}])) == "Could not process image"
 
 
 def test_pdf_documents() -> None:
@@ -422,10 +392,7 @@ def test_2026_rules_on_documents_and_citations() -> None:
     in_assistant = minimal(
         model="claude-haiku-4-5", messages=[USER, {"role": "assistant", "content": [document]}, USER]
     )
-    assert (
-        message_of(in_assistant)
-        == "messages.1.content.0: document blocks are not allowed in assistant messages"
-    )
+    assert message_of(in_assistant) == "messages.1.content.0: document blocks are not allowed in assistant messages"
     accept(in_assistant, V2023)
     citation = {
         "type": "char_location",
@@ -435,12 +402,8 @@ def test_2026_rules_on_documents_and_citations() -> None:
         "start_char_index": 0,
         "end_char_index": 1,
     }
-    cited = minimal(
-        messages=[{"role": "user", "content": [{"type": "text", "text": "x", "citations": [citation]}]}]
-    )
-    assert (
-        message_of(cited) == "messages.0.content.0.text.citations: citations are not allowed in user messages"
-    )
+    cited = minimal(messages=[{"role": "user", "content": [{"type": "text", "text": "x", "citations": [citation]}]}])
+    assert message_of(cited) == "messages.0.content.0.text.citations: citations are not allowed in user messages"
     accept(cited, V2023)
     accept(minimal(messages=[{"role": "user", "content": [{"type": "text", "text": "x", "citations": []}]}]))
 
@@ -457,8 +420,7 @@ def test_duplicate_tool_names() -> None:
 
 def test_tool_choice_rules() -> None:
     assert (
-        message_of(minimal(tool_choice={"type": "any"}))
-        == "tool_choice may only be specified while providing tools."
+        message_of(minimal(tool_choice={"type": "any"})) == "tool_choice may only be specified while providing tools."
     )
     accept(minimal(tool_choice={"type": "auto"}))
     unknown = minimal(tools=[TOOL], tool_choice={"type": "tool", "name": "get_time"})
@@ -494,9 +456,7 @@ def test_thinking_type_the_model_lacks() -> None:
 
 
 def test_thinking_budget_against_max_tokens() -> None:
-    fields = minimal(
-        model="claude-haiku-4-5", max_tokens=2048, thinking={"type": "enabled", "budget_tokens": 2048}
-    )
+    fields = minimal(model="claude-haiku-4-5", max_tokens=2048, thinking={"type": "enabled", "budget_tokens": 2048})
     assert message_of(fields) == (
         "`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our documentation at "
         "https://docs.claude.com/en/docs/build-with-claude/extended-thinking#max-tokens-and-context-window-size"
@@ -509,9 +469,7 @@ def test_effective_thinking_defaults() -> None:
     sonnet55 = accept(minimal(model="claude-sonnet-5-5"))
     assert (sonnet55.thinking.type, sonnet55.thinking.display) == ("adaptive", "omitted")
     haiku = accept(
-        minimal(
-            model="claude-haiku-4-5", max_tokens=4096, thinking={"type": "enabled", "budget_tokens": 1024}
-        )
+        minimal(model="claude-haiku-4-5", max_tokens=4096, thinking={"type": "enabled", "budget_tokens": 1024})
     )
     assert (haiku.thinking.type, haiku.thinking.budget_tokens, haiku.thinking.display) == (
         "enabled",
@@ -534,13 +492,9 @@ def test_effort_levels() -> None:
 
 
 def test_stop_sequences() -> None:
+    assert message_of(minimal(stop_sequences=["END", ""])) == "stop_sequences: each stop sequence must be non-empty"
     assert (
-        message_of(minimal(stop_sequences=["END", ""]))
-        == "stop_sequences: each stop sequence must be non-empty"
-    )
-    assert (
-        message_of(minimal(stop_sequences=["\n"]))
-        == "stop_sequences: each stop sequence must contain non-whitespace"
+        message_of(minimal(stop_sequences=["\n"])) == "stop_sequences: each stop sequence must contain non-whitespace"
     )
     assert accept(minimal(stop_sequences=["END"])).stop_sequences == ("END",)
 

@@ -73,9 +73,7 @@ class Recorder:
         self.requests.append(request)
         if self.respond is not None:
             return self.respond(request)
-        return httpx2.Response(
-            200, content=encode(sample_message()), headers={"content-type": "application/json"}
-        )
+        return httpx2.Response(200, content=encode(sample_message()), headers={"content-type": "application/json"})
 
 
 @contextmanager

@@ -74,9 +74,7 @@ def test_sampling_params_accepted_in_2023() -> None:
 
 @pytest.mark.parametrize("version", [V2023, V2026])
 def test_unknown_top_level_field(version: str) -> None:
-    assert (
-        message_of(minimal(response_format={}), version) == "response_format: Extra inputs are not permitted"
-    )
+    assert message_of(minimal(response_format={}), version) == "response_format: Extra inputs are not permitted"
 
 
 def test_unknown_field_inside_a_tagged_block_names_the_tag() -> None:
@@ -114,9 +112,7 @@ def test_image_media_type() -> None:
 
 def test_thinking_budget_minimum() -> None:
     fields = minimal(thinking={"type": "enabled", "budget_tokens": 1000})
-    assert (
-        message_of(fields) == "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"
-    )
+    assert message_of(fields) == "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024"
 
 
 def test_custom_tool_name_pattern_and_length() -> None:
@@ -131,30 +127,23 @@ def test_custom_tool_name_pattern_and_length() -> None:
 def test_tool_use_id_pattern() -> None:
     content = [{"type": "tool_use", "id": "call|1", "name": "x", "input": {}}]
     fields = minimal(messages=[USER, {"role": "assistant", "content": content}])
-    assert (
-        message_of(fields)
-        == "messages.1.content.0.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'"
-    )
+    assert message_of(fields) == "messages.1.content.0.tool_use.id: String should match pattern '^[a-zA-Z0-9_-]+$'"
 
 
 def test_invalid_json_uses_the_parser_wording() -> None:
     with pytest.raises(ApiError) as info:
         decode_messages_request(b'{"model": "x",', api_version=V2026, betas=NO_BETAS)
     assert (
-        info.value.message
-        == "The request body is not valid JSON: unexpected end of data: line 1 column 15 (char 14)"
+        info.value.message == "The request body is not valid JSON: unexpected end of data: line 1 column 15 (char 14)"
     )
     with pytest.raises(ApiError) as info:
         decode_messages_request(b'{"a": "\\ud800"}', api_version=V2026, betas=NO_BETAS)
     assert (
-        info.value.message
-        == "The request body is not valid JSON: no low surrogate in string: line 1 column 8 (char 7)"
+        info.value.message == "The request body is not valid JSON: no low surrogate in string: line 1 column 8 (char 7)"
     )
     with pytest.raises(ApiError) as info:
         decode_messages_request(b'{"a":"x\ny"}', api_version=V2026, betas=NO_BETAS)
-    assert info.value.message.startswith(
-        "The request body is not valid JSON: unexpected control character in string"
-    )
+    assert info.value.message.startswith("The request body is not valid JSON: unexpected control character in string")
 
 
 def test_empty_body() -> None:
@@ -283,9 +272,7 @@ def test_beta_body_fields_need_their_beta(field: str, value: Any, beta: str) -> 
 
 def test_other_betas_do_not_unlock_a_field() -> None:
     fields = minimal(context_management={"edits": []})
-    assert message_of(fields, betas=frozenset({"interleaved-thinking-2025-05-14"})).startswith(
-        "context_management:"
-    )
+    assert message_of(fields, betas=frozenset({"interleaved-thinking-2025-05-14"})).startswith("context_management:")
 
 
 def test_clear_at_needs_its_beta() -> None:
@@ -318,9 +305,7 @@ def test_beta_tool_types_need_their_beta() -> None:
         "display_height_px": 768,
     }
     error = message_of(minimal(tools=[computer]))
-    assert error.startswith(
-        "tools.0: Input tag 'computer_20250124' found using 'type' does not match any of the "
-    )
+    assert error.startswith("tools.0: Input tag 'computer_20250124' found using 'type' does not match any of the ")
     assert "'custom', 'bash_20250124'" in error
     request = decode(minimal(tools=[computer]), betas=frozenset({"computer-use-2025-01-24"}))
     assert isinstance(request.tools and request.tools[0], Computer20250124)
@@ -360,10 +345,7 @@ def test_server_tools_decode_by_type() -> None:
 
 def test_server_tool_errors_name_the_tag() -> None:
     tool = {"type": "web_search_20250305", "name": "web_search", "max_uses": "many"}
-    assert (
-        message_of(minimal(tools=[tool]))
-        == "tools.0.web_search_20250305.max_uses: Input should be a valid integer"
-    )
+    assert message_of(minimal(tools=[tool])) == "tools.0.web_search_20250305.max_uses: Input should be a valid integer"
     wrong_name = {"type": "bash_20250124", "name": "shell"}
     assert message_of(minimal(tools=[wrong_name])) == "tools.0.bash_20250124.name: Input should be 'bash'"
 
@@ -382,9 +364,7 @@ def test_custom_tool_errors() -> None:
 
 def test_unknown_tool_type() -> None:
     error = message_of(minimal(tools=[{"type": "function", "function": {}}]))
-    assert error.startswith(
-        "tools.0: Input tag 'function' found using 'type' does not match any of the expected tags:"
-    )
+    assert error.startswith("tools.0: Input tag 'function' found using 'type' does not match any of the expected tags:")
 
 
 # --- content shapes --------------------------------------------------------------------------
@@ -408,9 +388,7 @@ def test_echoed_response_blocks_decode() -> None:
     }
     result = {
         "role": "user",
-        "content": [
-            {"type": "tool_result", "tool_use_id": "toolu_01A", "content": "a\nb", "is_error": False}
-        ],
+        "content": [{"type": "tool_result", "tool_use_id": "toolu_01A", "content": "a\nb", "is_error": False}],
     }
     request = decode(minimal(messages=[USER, assistant, result]))
     blocks = request.messages[1].content
@@ -423,9 +401,7 @@ def test_echoed_response_blocks_decode() -> None:
 
 
 def test_role_system_message_decodes() -> None:
-    request = decode(
-        minimal(messages=[USER, {"role": "system", "content": [{"type": "text", "text": "Be brief."}]}])
-    )
+    request = decode(minimal(messages=[USER, {"role": "system", "content": [{"type": "text", "text": "Be brief."}]}]))
     assert request.messages[1].role == "system"
 
 

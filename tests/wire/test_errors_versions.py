@@ -38,9 +38,7 @@ def test_defaults_are_the_real_messages() -> None:
 
 def test_equality_and_error_code() -> None:
     error = errors.invalid_request("tools: Tool names must be unique.", "tool_name_conflict")
-    assert error == ApiError(
-        400, "invalid_request_error", "tools: Tool names must be unique.", "tool_name_conflict"
-    )
+    assert error == ApiError(400, "invalid_request_error", "tools: Tool names must be unique.", "tool_name_conflict")
     assert error.error_code == "tool_name_conflict"
     assert "tool_name_conflict" in repr(error)
     assert str(error) == "tools: Tool names must be unique."

@@ -1,6 +1,6 @@
 """Golden inputs: requests captured from real clients must decode and validate cleanly.
 
-The fixtures are copies of ``tests/fixtures/captures/*`` (branch ``captures``): Claude Code
+The fixtures are ``tests/fixtures/captures/*``: Claude Code
 2.1.330 (``claude -p``, ~49-87 KB, 12 or 21 tools, a trailing ``role: "system"`` message,
 adaptive thinking, ``context_management``, many betas, ``anthropic-version: 2023-06-01``),
 the TypeScript SDK 1.12.0 and the Python SDKs 2.12.0 / 1.17.0. Bodies are re-serialized
@@ -25,7 +25,7 @@ from twin.wire.errors import ApiError
 from twin.wire.tools import CustomTool
 from twin.wire.versions import parse_betas, resolve_api_version
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "captures"
 POSTS = sorted(path for path in FIXTURES.glob("*/*.json") if json.loads(path.read_text())["method"] == "POST")
 
 #: Captured with a model that rejects budgeted thinking (real: Opus 4.7+ answer 400 to it).
@@ -63,7 +63,7 @@ def test_captured_request_is_accepted(path: Path) -> None:
 
 
 def test_claude_code_default_request_normalizes_as_expected() -> None:
-    conversation = _run(FIXTURES / "claude_code" / "01_p_hello.json")
+    conversation = _run(FIXTURES / "claude-code-2.1.330" / "01_p_hello.json")
     assert conversation.model.id == "claude-opus-5-5"
     assert conversation.max_tokens == 128000
     assert conversation.stream is True
@@ -82,7 +82,7 @@ def test_claude_code_default_request_normalizes_as_expected() -> None:
 
 
 def test_claude_code_tool_follow_up() -> None:
-    conversation = _run(FIXTURES / "claude_code" / "04_p_bash_tool_followup_tool_result.json")
+    conversation = _run(FIXTURES / "claude-code-2.1.330" / "04_p_bash_tool_followup_tool_result.json")
     assert [turn.role for turn in conversation.turns] == ["user", "system", "assistant", "user"]
     assert [type(block).__name__ for block in conversation.turns[2].blocks] == [
         "ThinkingParam",
@@ -93,10 +93,10 @@ def test_claude_code_tool_follow_up() -> None:
 
 
 def test_claude_code_older_models() -> None:
-    haiku = _run(FIXTURES / "claude_code" / "13_p_hello_model_haiku_4_5.json")
+    haiku = _run(FIXTURES / "claude-code-2.1.330" / "13_p_hello_model_haiku_4_5.json")
     assert haiku.thinking.type == "enabled"
     assert haiku.thinking.budget_tokens == 31999
     assert haiku.model.id == "claude-haiku-4-5-20251001"
     assert haiku.requested_model == "claude-haiku-4-5"
-    inline = _run(FIXTURES / "claude_code" / "17_after_400_retry_3_no_tool_search_21_tools.json")
+    inline = _run(FIXTURES / "claude-code-2.1.330" / "17_after_400_retry_3_no_tool_search_21_tools.json")
     assert len(inline.tools) == 21

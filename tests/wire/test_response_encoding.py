@@ -80,8 +80,7 @@ def test_content_block_shapes() -> None:
         b'{"type":"tool_use","id":"toolu_01","name":"Bash","input":{"command":"ls"},"caller":{"type":"direct"}}'
     )
     assert (
-        encode(ThinkingBlock(thinking="", signature="EvQB"))
-        == b'{"type":"thinking","thinking":"","signature":"EvQB"}'
+        encode(ThinkingBlock(thinking="", signature="EvQB")) == b'{"type":"thinking","thinking":"","signature":"EvQB"}'
     )
     assert encode(ToolUseBlock(id="t", name="n", input={}, caller=UNSET)) == (
         b'{"type":"tool_use","id":"t","name":"n","input":{}}'
@@ -96,9 +95,7 @@ def test_the_sdk_parses_our_message_with_every_usage_field() -> None:
         ToolUseBlock(id="toolu_01A", name="get_weather", input={"city": "Paris"}),
     ]
     message.stop_reason = "tool_use"
-    message.usage = Usage(
-        input_tokens=10, output_tokens=5, server_tool_use=ServerToolUsage(), speed="standard"
-    )
+    message.usage = Usage(input_tokens=10, output_tokens=5, server_tool_use=ServerToolUsage(), speed="standard")
     parsed = SDKMessage.model_validate_json(encode(message))
     assert parsed.model_extra in ({}, None)
     assert parsed.usage.model_extra in ({}, None)
@@ -156,17 +153,13 @@ def test_error_envelope() -> None:
 )
 def test_the_sdk_maps_our_errors_to_its_classes(error: errors.ApiError, exception: type[Exception]) -> None:
     def respond(request: httpx2.Request) -> httpx2.Response:
-        envelope = error_envelope(
-            error.error_type, error.message, request_id="req_011", error_code=error.error_code
-        )
+        envelope = error_envelope(error.error_type, error.message, request_id="req_011", error_code=error.error_code)
         return httpx2.Response(error.status, content=encode(envelope), headers={"request-id": "req_011"})
 
     with sdk_client() as (client, recorder):
         recorder.respond = respond
         with pytest.raises(exception) as info:
-            client.messages.create(
-                model="claude-opus-4-8", max_tokens=10, messages=[{"role": "user", "content": "hi"}]
-            )
+            client.messages.create(model="claude-opus-4-8", max_tokens=10, messages=[{"role": "user", "content": "hi"}])
     status_error = info.value
     assert isinstance(status_error, anthropic.APIStatusError)
     assert status_error.status_code == error.status
@@ -206,9 +199,7 @@ def _stream_events() -> list[StreamEvent]:
         ContentBlockDelta(index=2, delta=InputJSONDelta(partial_json='{"city": "Pa')),
         ContentBlockDelta(index=2, delta=InputJSONDelta(partial_json='ris"}')),
         ContentBlockStop(index=2),
-        MessageDelta(
-            delta=MessageDeltaBody(stop_reason="tool_use"), usage=MessageDeltaUsage(output_tokens=21)
-        ),
+        MessageDelta(delta=MessageDeltaBody(stop_reason="tool_use"), usage=MessageDeltaUsage(output_tokens=21)),
         MessageStop(),
     ]
 
@@ -220,9 +211,7 @@ def test_sse_frames() -> None:
         b'event: content_block_start\ndata: {"type":"content_block_start","index":0,'
         b'"content_block":{"type":"text","text":""}}\n\n'
     )
-    delta = MessageDelta(
-        delta=MessageDeltaBody(stop_reason="end_turn"), usage=MessageDeltaUsage(output_tokens=6)
-    )
+    delta = MessageDelta(delta=MessageDeltaBody(stop_reason="end_turn"), usage=MessageDeltaUsage(output_tokens=6))
     assert sse_event(delta) == (
         b'event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn",'
         b'"stop_sequence":null},"usage":{"output_tokens":6}}\n\n'
@@ -239,9 +228,7 @@ def test_the_sdk_accumulates_our_stream() -> None:
     stream_body = b"".join(sse_event(event) for event in _stream_events())
 
     def respond(request: httpx2.Request) -> httpx2.Response:
-        return httpx2.Response(
-            200, content=stream_body, headers={"content-type": "text/event-stream; charset=utf-8"}
-        )
+        return httpx2.Response(200, content=stream_body, headers={"content-type": "text/event-stream; charset=utf-8"})
 
     with sdk_client() as (client, recorder):
         recorder.respond = respond
@@ -262,9 +249,7 @@ def test_the_sdk_accumulates_our_stream() -> None:
 def test_models_page_and_info_parse_in_the_sdk() -> None:
     from twin.domain.catalog import list_models, model_info
 
-    page = ModelsPage(
-        data=[model_info(spec) for spec in list_models()[:2]], has_more=True, first_id="a", last_id="b"
-    )
+    page = ModelsPage(data=[model_info(spec) for spec in list_models()[:2]], has_more=True, first_id="a", last_id="b")
     data = encode(page)
     assert data.startswith(b'{"data":[{"type":"model","id":')
     assert data.endswith(b'"has_more":true,"first_id":"a","last_id":"b"}')
@@ -276,9 +261,5 @@ def test_models_page_and_info_parse_in_the_sdk() -> None:
 
 
 def test_message_type_is_always_message() -> None:
-    message = Message(
-        model="m", id="msg_1", content=[], stop_reason=None, usage=Usage(input_tokens=1, output_tokens=1)
-    )
-    assert encode(message).startswith(
-        b'{"model":"m","id":"msg_1","type":"message","role":"assistant","content":[],'
-    )
+    message = Message(model="m", id="msg_1", content=[], stop_reason=None, usage=Usage(input_tokens=1, output_tokens=1))
+    assert encode(message).startswith(b'{"model":"m","id":"msg_1","type":"message","role":"assistant","content":[],')

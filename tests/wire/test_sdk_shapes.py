@@ -205,9 +205,7 @@ def test_echoing_a_response_with_to_param() -> None:
         answer.to_param(),
         {"role": "user", "content": [{"type": "tool_result", "tool_use_id": "toolu_01A", "content": "18C"}]},
     ]
-    conversation = _sent(
-        create, model="claude-opus-4-8", max_tokens=64, messages=messages, tools=[WEATHER_TOOL]
-    )
+    conversation = _sent(create, model="claude-opus-4-8", max_tokens=64, messages=messages, tools=[WEATHER_TOOL])
     assert [turn.role for turn in conversation.turns] == ["user", "assistant", "user"]
 
 
@@ -233,9 +231,7 @@ def test_parse_helper_output_config() -> None:
 
     with sdk_client() as (client, recorder):
         try:
-            client.messages.parse(
-                model="claude-opus-4-8", max_tokens=64, messages=HELLO, output_format=Answer
-            )
+            client.messages.parse(model="claude-opus-4-8", max_tokens=64, messages=HELLO, output_format=Answer)
         except Exception:  # our canned answer is not JSON; only the request matters here
             pass
         sent = recorder.requests[-1].content

@@ -168,9 +168,7 @@ _ALWAYS_THINKING = dataclasses.replace(
     forced_tool_choice=False,
 )
 #: Mythos 5.1 / 5.2: between-tools thinking too, but thinking stays opt-in.
-_MYTHOS_51 = dataclasses.replace(
-    _ADAPTIVE_SYSTEM, thinking_types=frozenset({"disabled", "adaptive", "between_tools"})
-)
+_MYTHOS_51 = dataclasses.replace(_ADAPTIVE_SYSTEM, thinking_types=frozenset({"disabled", "adaptive", "between_tools"}))
 
 _K = 1_000
 _M = 1_000_000

@@ -154,9 +154,7 @@ class _Ctx:
         "turns",
     )
 
-    def __init__(
-        self, request: AnyRequest, api_version: str, betas: frozenset[str], max_tokens: int | None
-    ) -> None:
+    def __init__(self, request: AnyRequest, api_version: str, betas: frozenset[str], max_tokens: int | None) -> None:
         self.request = request
         self.messages: list[InputMessage] = request.messages
         self.api_version = api_version
@@ -214,18 +212,14 @@ def check_sampling_params(ctx: _Ctx) -> None:
     request = ctx.request
     if request.temperature is UNSET and request.top_p is UNSET and request.top_k is UNSET:
         return
-    given = [
-        name for name in ("temperature", "top_p", "top_k") if getattr(request, name) not in (UNSET, None)
-    ]
+    given = [name for name in ("temperature", "top_p", "top_k") if getattr(request, name) not in (UNSET, None)]
     if not given:
         return
     features = ctx.spec.features
     if not features.sampling_params:
         raise invalid_request(f"`{given[0]}` is deprecated for this model.")
     if features.exclusive_temperature_top_p and "temperature" in given and "top_p" in given:
-        raise invalid_request(
-            "`temperature` and `top_p` cannot both be specified for this model. Please use only one."
-        )
+        raise invalid_request("`temperature` and `top_p` cannot both be specified for this model. Please use only one.")
 
 
 # --- rules: message structure --------------------------------------------------------------------
@@ -298,9 +292,7 @@ def check_system_messages(ctx: _Ctx) -> None:
         if start == 0 or not _may_precede_system(messages[start - 1]):
             raise invalid_request(f"messages.{start}: role 'system' must follow a 'user' message")
         if end + 1 < count and messages[end + 1].role != "assistant":
-            raise invalid_request(
-                f"messages.{end}: role 'system' must precede an 'assistant' message or end the array"
-            )
+            raise invalid_request(f"messages.{end}: role 'system' must precede an 'assistant' message or end the array")
 
 
 def _may_precede_system(message: InputMessage) -> bool:
@@ -443,9 +435,7 @@ def check_content_blocks(ctx: _Ctx) -> None:
             _check_block(ctx, block, role, index, position, strict_2026)
 
 
-def _check_block(
-    ctx: _Ctx, block: ContentBlockParam, role: Role, index: int, position: int, strict_2026: bool
-) -> None:
+def _check_block(ctx: _Ctx, block: ContentBlockParam, role: Role, index: int, position: int, strict_2026: bool) -> None:
     """Rules for non-text blocks (role placement wording chosen; the rest as documented)."""
     loc = _msg_loc(index, position)
     if role == "assistant" and isinstance(block, _USER_ONLY):
@@ -594,8 +584,7 @@ def check_prefill(ctx: _Ctx) -> None:
         return
     if not ctx.spec.features.prefill:
         raise invalid_request(
-            "This model does not support assistant message prefill. "
-            "The conversation must end with a user message."
+            "This model does not support assistant message prefill. The conversation must end with a user message."
         )
     final = last.blocks[-1]
     if isinstance(final, TextParam) and final.text != final.text.rstrip():
@@ -673,9 +662,7 @@ def check_thinking(ctx: _Ctx) -> None:
         return
     kind = ctx.thinking.type
     if kind not in ctx.spec.features.thinking_types:
-        raise invalid_request(
-            f'"thinking.type.{kind}" is not supported for this model. {_THINKING_ADVICE[kind]}'
-        )
+        raise invalid_request(f'"thinking.type.{kind}" is not supported for this model. {_THINKING_ADVICE[kind]}')
     if (
         isinstance(thinking, ThinkingEnabled)
         and ctx.max_tokens is not None
@@ -808,9 +795,7 @@ def _validate(ctx: _Ctx) -> Conversation:
     )
 
 
-def validate_messages_request(
-    request: MessagesRequest, *, api_version: str, betas: frozenset[str]
-) -> Conversation:
+def validate_messages_request(request: MessagesRequest, *, api_version: str, betas: frozenset[str]) -> Conversation:
     """Check a decoded ``POST /v1/messages`` body and normalize it.
 
     Raises:

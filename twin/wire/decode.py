@@ -80,9 +80,7 @@ def decode_messages_request(body: bytes, *, api_version: str, betas: frozenset[s
     return cast("MessagesRequest", request)
 
 
-def decode_count_tokens_request(
-    body: bytes, *, api_version: str, betas: frozenset[str]
-) -> CountTokensRequest:
+def decode_count_tokens_request(body: bytes, *, api_version: str, betas: frozenset[str]) -> CountTokensRequest:
     """Decode and gate a ``POST /v1/messages/count_tokens`` body (same rules as create)."""
     request = cast(CountTokensBody[Any], _decode(body, _COUNT_DECODER, _COUNT_BODY))
     _gate(request, api_version, betas)
@@ -159,17 +157,14 @@ def _decode_tool(raw: msgspec.Raw, index: int, betas: frozenset[str]) -> Tool:
         return tool
     document = msgspec.json.decode(raw)
     if not isinstance(document, dict):
-        raise invalid_request(
-            f"tools.{index}: Input should be a valid dictionary or object to extract fields from"
-        )
+        raise invalid_request(f"tools.{index}: Input should be a valid dictionary or object to extract fields from")
     kind = document.get("type")
     if kind is None or kind == "custom":
         raise invalid_request(translate(custom_error, CustomTool, document, ("tools", index, "custom")))
     if kind not in _KNOWN_TOOL_TAGS or (kind in BETA_TOOL_TYPES and not (BETA_TOOL_TYPES[kind] & betas)):
         expected = ", ".join(f"'{tag}'" for tag in GA_TOOL_TAGS)
         raise invalid_request(
-            f"tools.{index}: Input tag '{kind}' found using 'type' does not match any of the "
-            f"expected tags: {expected}"
+            f"tools.{index}: Input tag '{kind}' found using 'type' does not match any of the expected tags: {expected}"
         )
     try:
         return cast(Tool, _ANY_TOOL_DECODER.decode(raw))

@@ -261,9 +261,7 @@ class FileDocumentSource(_Block, tag="file"):
     file_id: str
 
 
-DocumentSource: TypeAlias = (
-    Base64PDFSource | PlainTextSource | ContentBlockSource | URLPDFSource | FileDocumentSource
-)
+DocumentSource: TypeAlias = Base64PDFSource | PlainTextSource | ContentBlockSource | URLPDFSource | FileDocumentSource
 
 
 class DocumentParam(_Block, tag="document"):

@@ -234,10 +234,7 @@ def _tag_message(err: _BadTag) -> str:
     if err.tag is None:
         return f"Unable to extract tag using discriminator '{err.tag_field}'"
     expected = ", ".join(f"'{t}'" for t in err.expected)
-    return (
-        f"Input tag '{err.tag}' found using '{err.tag_field}' does not match any of the "
-        f"expected tags: {expected}"
-    )
+    return f"Input tag '{err.tag}' found using '{err.tag_field}' does not match any of the expected tags: {expected}"
 
 
 _FIELD_RE = re.compile(r"^Object (?P<kind>missing required|contains unknown) field `(?P<field>[^`]+)`$")

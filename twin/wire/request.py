@@ -55,9 +55,7 @@ LEGACY_SAMPLING_FIELDS = ("temperature", "top_p", "top_k")
 #: Body fields that exist only in the beta API, with the ``anthropic-beta`` values
 #: that unlock each. Sent without one of them: ``<field>: Extra inputs are not permitted``.
 BETA_BODY_FIELDS: dict[str, frozenset[str]] = {
-    "context_management": frozenset(
-        {"context-management-2025-06-27", "compact-2026-01-12", "compact-2026-09-04"}
-    ),
+    "context_management": frozenset({"context-management-2025-06-27", "compact-2026-01-12", "compact-2026-09-04"}),
     "mcp_servers": frozenset({"mcp-client-2025-04-04", "mcp-client-2025-11-20", "mcp-client-2026-09-15"}),
     "compaction": frozenset({"compact-2026-01-12", "compact-2026-09-04"}),
     "fallbacks": frozenset({"server-side-fallback-2026-06-01", "server-side-fallback-2026-07-01"}),

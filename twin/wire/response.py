@@ -100,9 +100,7 @@ class ServerToolUseBlock(_Block, tag="server_tool_use", kw_only=True):
     caller: Caller | UnsetType = UNSET
 
 
-ContentBlock: TypeAlias = (
-    TextBlock | ThinkingBlock | RedactedThinkingBlock | ToolUseBlock | ServerToolUseBlock
-)
+ContentBlock: TypeAlias = TextBlock | ThinkingBlock | RedactedThinkingBlock | ToolUseBlock | ServerToolUseBlock
 
 
 class CacheCreation(ResponseStruct, kw_only=True):
@@ -207,6 +205,4 @@ def error_envelope(
 ) -> ErrorEnvelope:
     """The envelope for an :class:`~twin.wire.errors.ApiError`'s parts."""
     details: ErrorDetails | UnsetType = ErrorDetails(error_code=error_code) if error_code else UNSET
-    return ErrorEnvelope(
-        error=ErrorBody(type=error_type, message=message, details=details), request_id=request_id
-    )
+    return ErrorEnvelope(error=ErrorBody(type=error_type, message=message, details=details), request_id=request_id)
