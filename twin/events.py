@@ -61,6 +61,15 @@ class FeedbackSubmitted(msgspec.Struct, frozen=True, tag="feedback.submitted"):
     context: dict[str, Any] | None = None
 
 
+class CacheEffect(msgspec.Struct, frozen=True, gc=False):
+    """A prompt-cache prefix an answer wrote or read; replaying these rebuilds a tenant's cache."""
+
+    prefix_hash: str
+    tokens: int
+    ttl: Literal["5m", "1h"]
+    kind: Literal["write", "read"]
+
+
 class MessageCreated(msgspec.Struct, frozen=True, tag="message.created"):
     """An accepted POST /v1/messages: the request as received and the Message as answered."""
 
@@ -78,6 +87,7 @@ class MessageCreated(msgspec.Struct, frozen=True, tag="message.created"):
     stop_reason: str | None
     cache_read_input_tokens: int = 0
     cache_creation_input_tokens: int = 0
+    cache_effects: list[CacheEffect] = []
 
 
 class TokensCounted(msgspec.Struct, frozen=True, tag="tokens.counted"):
@@ -90,6 +100,23 @@ class TokensCounted(msgspec.Struct, frozen=True, tag="tokens.counted"):
     path: str
     request: msgspec.Raw
     input_tokens: int
+
+
+class TenantClockAdvanced(msgspec.Struct, frozen=True, tag="tenant.clock.advanced"):
+    """The tenant's simulated clock moved forward (tests control prompt-cache TTLs without sleeping).
+
+    The tenant's clock is wall time plus the sum of every `advanced_by_ms` so far.
+    """
+
+    tenant_id: str
+    advanced_by_ms: int
+
+
+class TenantSettingsChanged(msgspec.Struct, frozen=True, tag="tenant.settings.changed"):
+    """Tenant-level twin settings (e.g. `timing_profile`); keys not named keep their value, None clears."""
+
+    tenant_id: str
+    settings: dict[str, Any]
 
 
 class OperationRecorded(msgspec.Struct, frozen=True, tag="operation.recorded"):
@@ -116,5 +143,7 @@ ALL_EVENTS: tuple[type[msgspec.Struct], ...] = (
     FeedbackSubmitted,
     MessageCreated,
     TokensCounted,
+    TenantClockAdvanced,
+    TenantSettingsChanged,
     OperationRecorded,
 )

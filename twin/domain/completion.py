@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 import msgspec
 
+from twin.events import CacheEffect as PromptCacheEffect
 from twin.wire.response import ContentBlock, Message, StopReason, Usage
 
 
@@ -26,15 +27,6 @@ class BlockPlan(msgspec.Struct, frozen=True, gc=False):
 
     block: ContentBlock
     chunks: tuple[str, ...] = ()
-
-
-class PromptCacheEffect(msgspec.Struct, frozen=True, gc=False):
-    """A prompt-cache prefix this answer wrote or read (recorded in the event, for replay)."""
-
-    prefix_hash: str
-    tokens: int
-    ttl: str  # "5m" or "1h"
-    kind: str  # "write" or "read"
 
 
 class Completion(msgspec.Struct, frozen=True, gc=False):
