@@ -10,7 +10,6 @@ to 1000``).
 
 from __future__ import annotations
 
-from typing import cast
 from urllib.parse import parse_qsl
 
 from twin.domain.catalog import Lifecycle, ModelSpec, list_models, model_info, resolve
@@ -64,7 +63,7 @@ def _parse_query(raw: bytes) -> _Query:
                 index = len(query.lifecycles)
                 raise invalid_request(f"lifecycle.{index}: Input should be 'active', 'deprecated' or 'retired'")
             if value not in query.lifecycles:
-                query.lifecycles.append(cast(Lifecycle, value))
+                query.lifecycles.append(value)
     return query
 
 
