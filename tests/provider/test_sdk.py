@@ -163,9 +163,9 @@ def test_bad_request_error(client: anthropic.Anthropic) -> None:
 
 
 def test_authentication_error(twin: TwinServer) -> None:
-    with anthropic.Anthropic(api_key="sk-ant-twin01-not-a-real-key", base_url=twin.base_url, max_retries=0) as sdk:
-        with pytest.raises(anthropic.AuthenticationError) as caught:
-            sdk.messages.create(model=MODEL, max_tokens=100, messages=MESSAGES)
+    sdk = anthropic.Anthropic(api_key="sk-ant-twin01-not-a-real-key", base_url=twin.base_url, max_retries=0)
+    with sdk, pytest.raises(anthropic.AuthenticationError) as caught:
+        sdk.messages.create(model=MODEL, max_tokens=100, messages=MESSAGES)
     error = caught.value
     assert error.status_code == 401
     assert isinstance(error.body, dict)
