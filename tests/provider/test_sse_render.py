@@ -67,11 +67,10 @@ def _completion(plans: tuple[BlockPlan, ...] = PLANS, stop_reason: Any = "tool_u
 
 def _render(completion: Completion) -> tuple[list[tuple[str, dict[str, Any]]], str, Any]:
     message = completion.message(message_id="msg_011CAbcdefghijkmnopqrstu", model="claude-opus-4-8")
-    head, rest = render_stream(message, completion)
-    assert head.startswith(b"event: message_start\n")
-    raw = (head + rest).decode()
-    frames = [(name, json.loads(data)) for name, data in parse_sse(raw)]
-    return frames, raw, message
+    encoded = render_stream(message, completion)
+    assert encoded[0].startswith(b"event: message_start\n")
+    raw = b"".join(encoded).decode()
+    return [(name, json.loads(data)) for name, data in parse_sse(raw)], raw, message
 
 
 def test_sdk_accumulates_every_block_type_to_the_json_message() -> None:

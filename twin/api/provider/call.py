@@ -11,11 +11,14 @@ failed operation).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
 from projections.directory import KeyRecord
-from twin.events import OperationRecorded, Resource
+from twin.domain import faults
+from twin.events import FaultRule, OperationRecorded, Resource
+from twin.faults import claim_fault
 from twin.ids import new_request_id
 from twin.security import hash_api_key, mask_key
 from twin.wire.encode import encode
@@ -31,7 +34,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("twin.provider")
 
-__all__ = ["Call"]
+__all__ = ["Call", "InjectedFault"]
 
 #: How far past the limit a too-large body is still drained (so that the client, still
 #: writing, reads the 413 instead of a reset connection); beyond it the connection is dropped.
@@ -42,6 +45,14 @@ INVALID_KEY = "invalid x-api-key"
 INVALID_BEARER = "Invalid bearer token"
 
 
+class InjectedFault(Exception):
+    """A failure on demand (``x-twin-fault`` or the tenant's script) this request answers with."""
+
+    def __init__(self, answer: faults.FaultAnswer) -> None:
+        super().__init__(answer.error.message)
+        self.answer = answer
+
+
 class Call:
     """The state of one provider request (see the module docstring)."""
 
@@ -49,8 +60,10 @@ class Call:
         "_authorization",
         "_beta_headers",
         "_content_length",
+        "_fault_header",
         "_version_header",
         "_x_api_key",
+        "fault",
         "headers",
         "key",
         "method",
@@ -79,6 +92,8 @@ class Call:
         self._version_header: str | None = None
         self._beta_headers: list[str] = []
         self._content_length: int | None = None
+        self._fault_header: str | None = None
+        self.fault: FaultRule | None = None
         for name, value in scope["headers"]:
             if name == b"x-api-key":
                 if self._x_api_key is None:
@@ -91,6 +106,8 @@ class Call:
                     self._version_header = value.decode("latin-1")
             elif name == b"anthropic-beta":
                 self._beta_headers.append(value.decode("latin-1"))
+            elif name == b"x-twin-fault":
+                self._fault_header = value.decode("latin-1")
             elif name == b"content-length":
                 try:
                     self._content_length = int(value)
@@ -171,6 +188,31 @@ class Call:
             if presented:
                 self.key = self.runtime.directory.active_key(hash_api_key(presented))
 
+    async def injected_fault(self, operation: str, model: str | None) -> faults.FaultAnswer | None:
+        """The failure this request must answer with, if any: its ``x-twin-fault`` header (400 when
+        malformed), else a use of the tenant's script (claimed in the store). Waits ``delay_ms``."""
+        if self._fault_header is not None:
+            rule: FaultRule | None = faults.parse_fault_header(self._fault_header)
+        else:
+            rule = await claim_fault(self.runtime, self.tenant_id, operation, model, self.request_id)
+        if rule is None:
+            return None
+        self.fault = rule
+        answer = faults.answer(rule, self.runtime.deployment.organization_id)
+        if answer.delay_ms:
+            await asyncio.sleep(answer.delay_ms / 1000)
+        return answer
+
+    async def fail_unless_streamed(self, operation: str, model: str | None, *, stream: bool = False) -> int | None:
+        """Raise the injected fault, if any; for a stream asked to break mid-way, the event count."""
+        answer = await self.injected_fault(operation, model)
+        if answer is None:
+            return None
+        if stream and answer.after_events is not None:
+            await self.record_failure(answer.error)
+            return answer.after_events
+        raise InjectedFault(answer)
+
     # ------------------------------------------------------------------------------- answers
 
     async def send_json(self, body: bytes, status: int = 200) -> None:
@@ -211,6 +253,8 @@ class Call:
         self.started = True
         headers = self.headers.json(self.request_id, len(body), status=error.status)
         if extra_headers:
+            names = {name for name, _ in extra_headers}
+            headers = [header for header in headers if header[0] not in names]
             headers.extend(extra_headers)
         await self.send({"type": "http.response.start", "status": error.status, "headers": headers})
         await self.send({"type": "http.response.body", "body": body})
@@ -222,6 +266,12 @@ class Call:
         details.update(self._key_details())
         if error.error_code:
             details["error_code"] = error.error_code
+        if self.fault is not None:
+            details["fault"] = {
+                "rule_id": self.fault.rule_id,
+                "error": self.fault.error,
+                "source": "header" if self._fault_header is not None else "script",
+            }
         event = OperationRecorded(
             plane="data",
             operation=self.operation,

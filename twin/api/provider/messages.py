@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import msgspec
 
+from twin.domain.faults import DEFAULT_MESSAGES
 from twin.domain.model import respond
 from twin.domain.tokens import count_input_tokens
 from twin.domain.validation import (
@@ -22,8 +23,9 @@ from twin.events import MessageCreated, TokensCounted
 from twin.ids import new_message_id
 from twin.model_context import model_context
 from twin.wire.decode import decode_count_tokens_request, decode_messages_request
-from twin.wire.encode import encode
-from twin.wire.response import MessageTokensCount
+from twin.wire.encode import encode, sse_event
+from twin.wire.events import ErrorEvent
+from twin.wire.response import ErrorBody, MessageTokensCount
 
 from ..asgi import Receive
 from .call import Call
@@ -43,12 +45,16 @@ async def create_message(call: Call, receive: Receive) -> None:
     betas = call.betas()
     request = decode_messages_request(body, api_version=api_version, betas=betas)
     conversation = validate_messages_request(request, api_version=api_version, betas=betas)
+    break_after = await call.fail_unless_streamed("messages.create", request.model, stream=conversation.stream)
     completion = respond(conversation, model_context(call.runtime, key.tenant_id))
     usage = completion.usage
     cache_read = usage.cache_read_input_tokens or 0
     cache_creation = usage.cache_creation_input_tokens or 0
     check_context_window(usage.input_tokens + cache_read + cache_creation, conversation.model, betas)
     message = completion.message(message_id=new_message_id(), model=conversation.model.id)
+    if break_after is not None:
+        await _broken_stream(call, render_stream(message, completion), break_after)
+        return
     response = encode(message)
     event = MessageCreated(
         message_id=message.id,
@@ -73,11 +79,30 @@ async def create_message(call: Call, receive: Receive) -> None:
     if not conversation.stream:
         await call.send_json(response)
         return
-    head, rest = render_stream(message, completion)
+    frames = render_stream(message, completion)
+    await _send_stream(call, frames[0], b"".join(frames[1:]))
+
+
+async def _send_stream(call: Call, head: bytes, rest: bytes) -> None:
+    """Headers and ``message_start`` in the first write, everything else in the second."""
     call.started = True
     await call.send({"type": "http.response.start", "status": 200, "headers": call.headers.sse(call.request_id)})
     await call.send({"type": "http.response.body", "body": head, "more_body": True})
     await call.send({"type": "http.response.body", "body": rest, "more_body": False})
+
+
+async def _broken_stream(call: Call, frames: list[bytes], after_events: int) -> None:
+    """A stream that breaks after ``after_events`` events with an SSE ``error`` event (HTTP 200).
+
+    The failure is already recorded; the message is not (the client never got it whole).
+    """
+    assert call.fault is not None
+    error = ErrorEvent(
+        error=ErrorBody(type=call.fault.error, message=call.fault.message or DEFAULT_MESSAGES[call.fault.error]),
+        request_id=call.request_id,
+    )
+    kept = frames[: max(1, after_events)]
+    await _send_stream(call, kept[0], b"".join(kept[1:]) + sse_event(error))
 
 
 async def count_tokens(call: Call, receive: Receive) -> None:
@@ -87,6 +112,7 @@ async def count_tokens(call: Call, receive: Receive) -> None:
     betas = call.betas()
     request = decode_count_tokens_request(body, api_version=api_version, betas=betas)
     conversation = validate_count_tokens_request(request, api_version=api_version, betas=betas)
+    await call.fail_unless_streamed("messages.count_tokens", request.model)
     input_tokens = count_input_tokens(conversation)
     event = TokensCounted(
         api_key_id=key.api_key_id,

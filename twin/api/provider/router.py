@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from twin.wire.errors import ApiError, api_error, not_found
 
 from ..asgi import ClientGone, Receive, Scope, Send
-from .call import Call
+from .call import Call, InjectedFault
 from .headers import HeaderFactory
 from .messages import count_tokens, create_message
 from .models import get_model, list_models_page
@@ -86,6 +86,8 @@ class ProviderRouter:
         except ApiError as error:
             call.identify()
             await call.reject(error)
+        except InjectedFault as fault:
+            await call.reject(fault.answer.error, list(fault.answer.headers))
         except ClientGone:
             return
         except Exception:

@@ -61,8 +61,8 @@ _STOP = sse_event(MessageStop())
 _START_OUTPUT_TOKENS = 1
 
 
-def render_stream(message: Message, completion: Completion) -> tuple[bytes, bytes]:
-    """The stream as two writes: the `message_start` frame, then every other frame."""
+def render_stream(message: Message, completion: Completion) -> list[bytes]:
+    """The stream's SSE frames, one per event, `message_start` first."""
     usage = message.usage
     start_usage = msgspec.structs.replace(
         usage,
@@ -76,8 +76,7 @@ def render_stream(message: Message, completion: Completion) -> tuple[bytes, byte
             message, content=[], stop_reason=None, stop_sequence=None, stop_details=None, usage=start_usage
         )
     )
-    head = sse_event(start)
-    frames: list[bytes] = []
+    frames: list[bytes] = [sse_event(start)]
     for index, plan in enumerate(completion.blocks):
         empty, deltas = _split(plan)
         frames.append(sse_event(ContentBlockStart(index=index, content_block=empty)))
@@ -108,7 +107,7 @@ def render_stream(message: Message, completion: Completion) -> tuple[bytes, byte
         )
     )
     frames.append(_STOP)
-    return head, b"".join(frames)
+    return frames
 
 
 def _split(plan: BlockPlan) -> tuple[ContentBlock, list[Delta]]:
