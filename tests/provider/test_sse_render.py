@@ -14,9 +14,10 @@ import anthropic
 import pytest
 from anthropic.lib.streaming._messages import accumulate_event
 
-from twin.api.provider.sse import render_stream
+from twin.api.provider.sse import delta_frames, render_stream
 from twin.domain.completion import BlockPlan, Completion
-from twin.wire.encode import encode
+from twin.wire.encode import encode, sse_event
+from twin.wire.events import ContentBlockDelta, InputJSONDelta, TextDelta, ThinkingDelta
 from twin.wire.params import CharLocationCitation
 from twin.wire.response import (
     OutputTokensDetails,
@@ -157,3 +158,27 @@ def test_empty_content_streams_a_valid_message(stop_reason: str) -> None:
     assert snapshot.content == []
     assert snapshot.stop_reason == stop_reason
     assert message.content == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "struct"),
+    [
+        ("text_delta", "text", TextDelta),
+        ("thinking_delta", "thinking", ThinkingDelta),
+        ("input_json_delta", "partial_json", InputJSONDelta),
+    ],
+)
+def test_fast_delta_frames_equal_the_struct_encoding(kind: str, field: str, struct: Any) -> None:
+    chunks = (
+        "",
+        "plain",
+        ' "quoted" ',
+        "back\\slash",
+        "new\nline\ttab",
+        "ünïcödé ☃ 😀",
+        "\u2028\x00\x1f",
+        '{"a": [1, 2]}',
+    )
+    for index in (0, 7, 123):
+        expected = [sse_event(ContentBlockDelta(index=index, delta=struct(**{field: chunk}))) for chunk in chunks]
+        assert delta_frames(index, kind, field, chunks) == expected
