@@ -205,3 +205,19 @@ def test_sdk_calls_are_recorded(twin: TwinServer, client: anthropic.Anthropic) -
     assert data["message_id"] == message.id
     assert data["response"]["content"] == [block.model_dump(exclude_none=True) for block in message.content]
     assert data["input_tokens"] == message.usage.input_tokens
+
+
+def test_async_streams_concurrently(twin: TwinServer, api_key: str) -> None:
+    async def one(sdk: anthropic.AsyncAnthropic, i: int) -> tuple[str, anthropic.types.Message]:
+        prompt: list[MessageParam] = [{"role": "user", "content": f"Stream number {i}"}]
+        async with sdk.messages.stream(model=MODEL, max_tokens=100, messages=prompt) as stream:
+            text = "".join([chunk async for chunk in stream.text_stream])
+            return text, await stream.get_final_message()
+
+    async def main() -> list[tuple[str, anthropic.types.Message]]:
+        async with anthropic.AsyncAnthropic(api_key=api_key, base_url=twin.base_url, max_retries=0) as sdk:
+            return await asyncio.gather(*(one(sdk, i) for i in range(30)))
+
+    for text, message in asyncio.run(main()):
+        assert text == "".join(block.text for block in message.content if block.type == "text")
+        assert message.stop_reason is not None
