@@ -5,8 +5,8 @@ provider surface cares about in one pass over the ASGI scope, mints the request 
 also the correlation id of everything the request records), and offers the few things every
 handler needs: `read_body` (with the endpoint's size limit: 413 past it), `authenticate`
 (``x-api-key`` first, else ``Authorization: Bearer``; 401 with the real messages),
-`api_version` / `betas`, `send_json`, and `reject` (an Anthropic error envelope, recorded as a
-failed operation).
+`api_version` / `betas`, `apply_fault` (failures on demand), `send_json`, and `reject` (an
+Anthropic error envelope, recorded as a failed operation).
 """
 
 from __future__ import annotations
@@ -203,8 +203,10 @@ class Call:
             await asyncio.sleep(answer.delay_ms / 1000)
         return answer
 
-    async def fail_unless_streamed(self, operation: str, model: str | None, *, stream: bool = False) -> int | None:
-        """Raise the injected fault, if any; for a stream asked to break mid-way, the event count."""
+    async def apply_fault(self, operation: str, model: str | None, *, stream: bool = False) -> int | None:
+        """Fail as asked (``x-twin-fault`` or the tenant's script): raise `InjectedFault` to answer
+        with the error up front, or, for a stream asked to break (``after_events``), record the
+        failure and return after how many events the stream breaks. None: no fault."""
         answer = await self.injected_fault(operation, model)
         if answer is None:
             return None

@@ -45,7 +45,7 @@ async def create_message(call: Call, receive: Receive) -> None:
     betas = call.betas()
     request = decode_messages_request(body, api_version=api_version, betas=betas)
     conversation = validate_messages_request(request, api_version=api_version, betas=betas)
-    break_after = await call.fail_unless_streamed("messages.create", request.model, stream=conversation.stream)
+    break_after = await call.apply_fault("messages.create", request.model, stream=conversation.stream)
     completion = respond(conversation, model_context(call.runtime, key.tenant_id))
     usage = completion.usage
     cache_read = usage.cache_read_input_tokens or 0
@@ -112,7 +112,7 @@ async def count_tokens(call: Call, receive: Receive) -> None:
     betas = call.betas()
     request = decode_count_tokens_request(body, api_version=api_version, betas=betas)
     conversation = validate_count_tokens_request(request, api_version=api_version, betas=betas)
-    await call.fail_unless_streamed("messages.count_tokens", request.model)
+    await call.apply_fault("messages.count_tokens", request.model)
     input_tokens = count_input_tokens(conversation)
     event = TokensCounted(
         api_key_id=key.api_key_id,
