@@ -389,3 +389,10 @@ def test_accepted_calls_are_recorded(twin: TwinServer, wire: Wire, tenant: Tenan
         "success",
         {"type": "model", "id": MODEL},
     )
+
+
+def test_huge_integers_inside_raw_json_are_fine(wire: Wire) -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer", "maximum": 10**20}}}
+    tools = [{"name": "count", "description": "Count", "input_schema": schema}]
+    response = wire.post("/v1/messages", hello(tools=tools))
+    assert response.status_code == 200, response.text
