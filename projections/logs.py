@@ -25,6 +25,8 @@ from twin.events import (
     ApiKeyIssued,
     ApiKeyRevoked,
     DeploymentInitialized,
+    FaultInjected,
+    FaultsConfigured,
     FeedbackSubmitted,
     MessageCreated,
     OperationRecorded,
@@ -164,6 +166,22 @@ def log_record(fact: Fact) -> LogRecord | None:
             resource=_resource("tenant", event.tenant_id),
             details={"settings": dict(event.settings)},
         )
+    if isinstance(event, FaultsConfigured):
+        return LogRecord(
+            **base,
+            plane="twin",
+            operation="twin.faults.configure" if event.rules else "twin.faults.clear",
+            resource=_resource("tenant", event.tenant_id),
+            details={"rules": [{"rule_id": r.rule_id, "error": r.error, "times": r.times} for r in event.rules]},
+        )
+    if isinstance(event, FaultInjected):
+        return LogRecord(
+            **base,
+            plane="runtime",
+            operation="runtime.fault.inject",
+            resource=_resource("fault_rule", event.rule_id),
+            details={"operation": event.operation},
+        )
     if isinstance(event, DeploymentInitialized):
         return LogRecord(
             **base,
@@ -181,7 +199,7 @@ class LogsProjection(Projection):
     """`v_logs`: id (= event position), filter columns, and the record as JSON text."""
 
     name = "logs"
-    version = 1
+    version = 2
     event_types = frozenset(
         {
             "operation.recorded",
@@ -193,6 +211,8 @@ class LogsProjection(Projection):
             "feedback.submitted",
             "tenant.clock.advanced",
             "tenant.settings.changed",
+            "tenant.faults.configured",
+            "tenant.fault.injected",
             "deployment.initialized",
         }
     )

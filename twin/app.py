@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from .api.dispatch import TwinApp
-from .api.plane import accounts, events, feedback, history, info, logs, tenants
+from .api.plane import accounts, events, faults, feedback, history, info, logs, tenants
 from .api.plane.auth import PlaneAuth
 from .api.plane.errors import EXCEPTION_HANDLERS
 from .config import Settings
@@ -45,6 +45,7 @@ def create_app(settings: Settings | None = None) -> TwinApp:
             *logs.ROUTES,
             *feedback.ROUTES,
             *events.ROUTES,
+            *faults.ROUTES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=None,
