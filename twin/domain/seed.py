@@ -22,7 +22,9 @@ def canonical_json(value: Any) -> bytes:
 
 
 def request_seed(request: msgspec.Struct) -> bytes:
-    builtins = msgspec.to_builtins(request)
+    # through JSON: kept-raw parts (tool schemas, tool inputs) are re-read, so their key order
+    # and spacing do not matter either
+    builtins = orjson.loads(msgspec.json.encode(request))
     if isinstance(builtins, dict):
         builtins = {key: value for key, value in builtins.items() if key not in _IGNORED}
     return hashlib.sha256(canonical_json(builtins)).digest()
