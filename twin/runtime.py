@@ -28,6 +28,7 @@ from eventstore import (
 )
 from projections.codec import twin_codec
 from projections.directory import Directory
+from projections.faults import FaultBook
 from projections.memory import MemoryViews
 from projections.registry import durable_projections
 from projections.runner import ProjectionRunner
@@ -47,6 +48,7 @@ class Runtime:
         codec: Codec,
         deployment: DeploymentInitialized,
         directory: Directory,
+        fault_book: FaultBook,
         memory: MemoryViews,
         projections: ProjectionRunner,
     ) -> None:
@@ -56,6 +58,7 @@ class Runtime:
         self.codec = codec
         self.deployment = deployment
         self.directory = directory
+        self.fault_book = fault_book
         self.memory = memory
         self.projections = projections
 
@@ -71,7 +74,8 @@ class Runtime:
         try:
             deployment, created_at = await _ensure_deployment(store, codec)
             directory = Directory(implicit_default=not settings.hosted, default_created_at=created_at)
-            memory = MemoryViews(store, codec, [directory])
+            fault_book = FaultBook()
+            memory = MemoryViews(store, codec, [directory, fault_book])
             await memory.refresh()
             projections = ProjectionRunner(store, views, durable_projections(), codec)
             await projections.setup()
@@ -81,7 +85,7 @@ class Runtime:
             raise
         memory.start()
         projections.start()
-        return cls(settings, store, views, codec, deployment, directory, memory, projections)
+        return cls(settings, store, views, codec, deployment, directory, fault_book, memory, projections)
 
     async def stop(self) -> None:
         await self.projections.stop()
