@@ -171,9 +171,11 @@ schemas = st.one_of(_trees, _with_defs)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(schema=schemas, seed=st.integers(0, 2**32))
-def test_generated_instances_validate(schema: dict[str, Any], seed: int) -> None:
-    check(schema, seed)
+@given(schema=schemas, seed=st.integers(0, 2**32), optional=st.sampled_from([0.0, 0.6, 1.0]))
+def test_generated_instances_validate(schema: dict[str, Any], seed: int, optional: float) -> None:
+    value = instance_for(schema, random.Random(seed), optional=optional)
+    VALIDATOR(schema, format_checker=VALIDATOR.FORMAT_CHECKER).validate(value)
+    assert is_valid(schema, value)
 
 
 @settings(max_examples=50, deadline=None)

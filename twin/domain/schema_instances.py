@@ -433,15 +433,20 @@ def _valid_object(schema: dict[str, Any], value: dict[str, Any], root: Any, dept
 # --- the generator -----------------------------------------------------------------------------
 
 
-def instance_for(schema: Any, rng: random.Random, *, name: str = "") -> Any:
-    """A valid instance of `schema`. Raises `UnsatisfiableSchema` when none can be found."""
-    return _Generator(schema, rng).top(name)
+def instance_for(schema: Any, rng: random.Random, *, name: str = "", optional: float = 0.6) -> Any:
+    """A valid instance of `schema`. Raises `UnsatisfiableSchema` when none can be found.
+
+    `optional` is the chance that each optional property appears (0: only the required ones,
+    as a model fills a tool call; structured output uses the default).
+    """
+    return _Generator(schema, rng, optional).top(name)
 
 
 class _Generator:
-    def __init__(self, root: Any, rng: random.Random) -> None:
+    def __init__(self, root: Any, rng: random.Random, optional: float = 0.6) -> None:
         self.root = root
         self.rng = rng
+        self.optional = optional
 
     def top(self, name: str) -> Any:
         return self.valid(self.root, name, 0, "")
@@ -674,7 +679,7 @@ class _Generator:
                 continue
             if max_props is not None and len(chosen) >= max_props:
                 break
-            if len(chosen) < min_props or (not minimal and rng.random() < 0.6):
+            if len(chosen) < min_props or (not minimal and rng.random() < self.optional):
                 chosen.append(key)
         for key in list(chosen):
             chosen.extend(other for other in dependent.get(key, ()) if other not in chosen)

@@ -254,7 +254,7 @@ def _call(index: int, tool: Tool, prompt: str, rng: random.Random) -> ToolCall:
     name = str(getattr(tool, "name", ""))
     schema = _schema_of(tool) or {}
     try:
-        value = instance_for(schema, rng, name="")
+        value = instance_for(schema, rng, optional=0.0)
     except UnsatisfiableSchema as error:
         where = f".{error.path}" if error.path else ""
         raise invalid_request(
