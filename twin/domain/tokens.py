@@ -24,14 +24,15 @@ _CACHE_MARKER = re.compile(rb',?"cache_control":\{[^{}]*\}')
 MESSAGE_OVERHEAD = 3  # role and separators of each turn
 REQUEST_OVERHEAD = 4
 
-SegmentKind = Literal["tool", "system", "message"]
+SegmentKind = Literal["tool", "system", "message", "tail"]
 
 
 class Segment(msgspec.Struct, frozen=True, gc=False):
     """One cacheable unit of the prompt: a tool, a system block or a message block.
 
     `ttl` is set when the segment carries a `cache_control` breakpoint (`"5m"` or `"1h"`);
-    `tokens` includes the request's and the turn's fixed overhead where they start.
+    `tokens` includes the turn's fixed overhead where a turn starts; the last segment, `tail`, holds
+    the request's overhead and is never cached.
     """
 
     kind: SegmentKind
@@ -95,12 +96,9 @@ def prompt_segments(conversation: Conversation) -> list[Segment]:
             if segments[index].kind == "message":
                 segments[index] = msgspec.structs.replace(segments[index], ttl=_ttl(automatic))
                 break
-    overhead = REQUEST_OVERHEAD + trailing
-    if segments:
-        first = segments[0]
-        segments[0] = msgspec.structs.replace(first, tokens=first.tokens + overhead)
-    else:
-        segments.append(Segment("message", b"", overhead))
+    # the request's fixed overhead (the answer's own header) comes last and is never cached, so
+    # `input_tokens` stays above zero even when a breakpoint ends the prompt, as on the real API
+    segments.append(Segment("tail", b"", REQUEST_OVERHEAD + trailing))
     return segments
 
 
