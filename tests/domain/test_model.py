@@ -439,3 +439,23 @@ def test_a_moving_breakpoint_reads_the_earlier_prefix() -> None:
 def test_top_level_cache_control_marks_the_last_block() -> None:
     completion = run({"cache_control": {"type": "ephemeral"}, "messages": user(LONG_SYSTEM)})
     assert completion.usage.cache_creation_input_tokens > 0
+
+
+def test_damaged_twin_signatures_are_invalid_foreign_ones_unverifiable() -> None:
+    import base64
+
+    turn = thinking_turn(run({**THINKING, "messages": user("Why?")}))
+    signature = turn["content"][0]["signature"]
+
+    def with_signature(value: str) -> list[dict[str, Any]]:
+        changed = json.loads(json.dumps(turn))
+        changed["content"][0]["signature"] = value
+        return [*user("Why?"), changed, *user("More")]
+
+    for damaged in (signature[:-8], signature[:40] + "A" * 8 + signature[48:], "not base64!", ""):
+        with pytest.raises(ApiError) as caught:
+            run({**THINKING, "messages": with_signature(damaged)})
+        assert caught.value.message == "messages.1.content.0: Invalid `signature` in `thinking` block"
+    # a real-API-looking signature cannot be checked: accepted, so recorded conversations replay
+    foreign = base64.b64encode(b"\x12\xf4\x01" + bytes(range(120))).decode()
+    run({**THINKING, "messages": with_signature(foreign)})

@@ -2,20 +2,24 @@
 
 A signature is base64 of::
 
-    0x12 | digest (16: sha256 of the full thinking) | flags (1) | origin (16) | mac (32) | padding (64)
+    magic (4: 0x12 0x00 "TW") | digest (16: sha256 of the full thinking) | flags (1) | origin (16) | mac (32) | padding (64)
 
-`origin = HMAC(key, "origin" | digest | flags)` proves the twin issued it; `mac = HMAC(key, "text" |
-digest | flags | shown text)` binds it to the text the client was shown (the empty string when
-`display` is `"omitted"`); the padding (derived from the mac) gives it the length of a real one.
-A redacted_thinking block's `data` has the same shape with tag 0x22 and no text.
+`origin = HMAC(key, "origin" | head)` proves the twin issued it; `mac = HMAC(key, "text" | head |
+shown text)` binds it to the text the client was shown (the empty string when `display` is
+`"omitted"`); the padding (derived from the mac) gives it the length of a real one. A
+redacted_thinking block's `data` has the same shape with magic 0x22 0x00 "TW" and no text.
 
 Echoed blocks are checked like the real API does (reference §3.4; issue threads show the
-wording): a signature that is not the twin's gives ``messages.N.content.M: Invalid `signature`
-in `thinking` block``; a genuine signature whose text was edited, in the latest assistant
-message, gives ``messages.N.content.M: `thinking` or `redacted_thinking` blocks in the latest
-assistant message cannot be modified. These blocks must remain as they were in the original
-response.`` (older messages: the invalid-signature wording). A bad `redacted_thinking.data`
-gives ``Invalid `data` in `redacted_thinking` block`` (wording chosen by analogy).
+wording). A block whose signature carries the twin's magic must verify: a forged or damaged one
+gives ``messages.N.content.M: Invalid `signature` in `thinking` block``; a genuine one over edited
+text, in the latest assistant message, gives ``messages.N.content.M: `thinking` or
+`redacted_thinking` blocks in the latest assistant message cannot be modified. These blocks must
+remain as they were in the original response.`` (older messages: the invalid-signature wording).
+A signature that is not base64 of at least 32 bytes is invalid too. One that is (but lacks the
+magic) cannot be checked: it may come from the real API, which would accept its own, so a
+conversation recorded against the real service replays unchanged (a documented difference). A
+bad `redacted_thinking.data` gives ``Invalid `data` in `redacted_thinking` block`` (wording chosen
+by analogy).
 """
 
 from __future__ import annotations
@@ -44,18 +48,20 @@ REDACTED_THINKING_TRIGGER = (
     "ANTHROPIC_MAGIC_STRING_TRIGGER_REDACTED_THINKING_46C9A13E193C177646C7398A98432ECCCE4C1253D5E2D82641AC0E52CC2876CB"
 )
 
-_THINKING_TAG = 0x12
-_REDACTED_TAG = 0x22
+_THINKING_MAGIC = b"\x12\x00TW"
+_REDACTED_MAGIC = b"\x22\x00TW"
 _OMITTED = 0x01
-_SIZE = 1 + 16 + 1 + 16 + 32 + 64
+_HEAD = 4 + 16 + 1
+_SIZE = _HEAD + 16 + 32 + 64
+_FOREIGN_MIN = 32
 
 
 def _mac(key: bytes, *parts: bytes) -> bytes:
     return hmac.new(key, b"\x00".join(parts), hashlib.sha256).digest()
 
 
-def _seal(key: bytes, tag: int, digest: bytes, flags: int, shown: str) -> str:
-    head = bytes([tag]) + digest + bytes([flags])
+def _seal(key: bytes, magic: bytes, digest: bytes, flags: int, shown: str) -> str:
+    head = magic + digest + bytes([flags])
     origin = _mac(key, b"origin", head)[:16]
     mac = _mac(key, b"text", head, shown.encode())
     padding = hashlib.sha256(mac + b"1").digest() + hashlib.sha256(mac + b"2").digest()
@@ -65,28 +71,33 @@ def _seal(key: bytes, tag: int, digest: bytes, flags: int, shown: str) -> str:
 def sign_thinking(key: bytes, thinking: str, *, shown: str) -> str:
     """The signature of a thinking block whose full text is `thinking` and whose shown text is `shown`."""
     digest = hashlib.sha256(thinking.encode()).digest()[:16]
-    return _seal(key, _THINKING_TAG, digest, 0 if shown else _OMITTED, shown)
+    return _seal(key, _THINKING_MAGIC, digest, 0 if shown else _OMITTED, shown)
 
 
 def redacted_data(key: bytes, thinking: str) -> str:
     """The opaque `data` of a redacted_thinking block hiding `thinking`."""
-    return _seal(key, _REDACTED_TAG, hashlib.sha256(thinking.encode()).digest()[:16], 0, "")
+    return _seal(key, _REDACTED_MAGIC, hashlib.sha256(thinking.encode()).digest()[:16], 0, "")
 
 
-def _check(key: bytes, sealed: str, tag: int, shown: str) -> str:
-    """ "ok", "foreign" (not the twin's) or "modified" (the twin's, over another text)."""
+def _check(key: bytes, sealed: str, magic: bytes, shown: str) -> str:
+    """ "ok", "unverifiable" (not the twin's format), "invalid" or "modified" (the twin's, other text)."""
     try:
         raw = base64.b64decode(sealed, validate=True)
     except (binascii.Error, ValueError):
-        return "foreign"
-    if len(raw) != _SIZE or raw[0] != tag:
-        return "foreign"
-    head, origin, mac, padding = raw[:18], raw[18:34], raw[34:66], raw[66:]
+        return "invalid"
+    if not raw.startswith(magic):
+        return "unverifiable" if len(raw) >= _FOREIGN_MIN else "invalid"
+    if len(raw) != _SIZE:
+        return "invalid"
+    head, origin, mac, padding = raw[:_HEAD], raw[_HEAD : _HEAD + 16], raw[_HEAD + 16 : _HEAD + 48], raw[_HEAD + 48 :]
     if not hmac.compare_digest(origin, _mac(key, b"origin", head)[:16]):
-        return "foreign"
+        return "invalid"
     if padding != hashlib.sha256(mac + b"1").digest() + hashlib.sha256(mac + b"2").digest():
-        return "foreign"
+        return "invalid"
     return "ok" if hmac.compare_digest(mac, _mac(key, b"text", head, shown.encode())) else "modified"
+
+
+_ACCEPTED = ("ok", "unverifiable")
 
 
 def verify_echoed_thinking(messages: Sequence[InputMessage], key: bytes) -> None:
@@ -101,10 +112,13 @@ def verify_echoed_thinking(messages: Sequence[InputMessage], key: bytes) -> None
             continue
         for position, block in enumerate(message.content):
             if isinstance(block, ThinkingParam):
-                verdict = _check(key, block.signature, _THINKING_TAG, block.thinking)
-                if verdict != "ok":
+                verdict = _check(key, block.signature, _THINKING_MAGIC, block.thinking)
+                if verdict not in _ACCEPTED:
                     raise _thinking_error(index, position, verdict == "modified" and index == latest)
-            elif isinstance(block, RedactedThinkingParam) and _check(key, block.data, _REDACTED_TAG, "") != "ok":
+            elif (
+                isinstance(block, RedactedThinkingParam)
+                and _check(key, block.data, _REDACTED_MAGIC, "") not in _ACCEPTED
+            ):
                 if index == latest:
                     raise _thinking_error(index, position, True)
                 raise invalid_request(
