@@ -459,3 +459,22 @@ def test_damaged_twin_signatures_are_invalid_foreign_ones_unverifiable() -> None
     # a real-API-looking signature cannot be checked: accepted, so recorded conversations replay
     foreign = base64.b64encode(b"\x12\xf4\x01" + bytes(range(120))).decode()
     run({**THINKING, "messages": with_signature(foreign)})
+
+
+def test_enabled_thinking_needs_the_thinking_block_inside_a_tool_loop() -> None:
+    call = {"type": "tool_use", "id": "toolu_01A", "name": "get_weather", "input": {"location": "Oslo"}}
+    result = {"type": "tool_result", "tool_use_id": "toolu_01A", "content": "cold"}
+    messages = [
+        *user("Weather in Oslo?"),
+        {"role": "assistant", "content": [call]},
+        {"role": "user", "content": [result]},
+    ]
+    with pytest.raises(ApiError) as caught:
+        accept(minimal(**THINKING, tools=[WEATHER], messages=messages))
+    assert caught.value.message.startswith(
+        "messages.1.content.0.type: Expected `thinking` or `redacted_thinking`, but found `tool_use`. When `thinking` "
+        "is enabled, a final `assistant` message must start with a thinking block"
+    )
+    accept(minimal(tools=[WEATHER], messages=messages))  # without thinking: fine
+    fresh = [*messages, {"role": "assistant", "content": "It is cold."}, *user("Thanks")]
+    accept(minimal(**THINKING, tools=[WEATHER], messages=fresh))  # a new user turn: no requirement

@@ -152,9 +152,13 @@ def _schema_of(tool: Tool) -> dict[str, Any] | None:
     return _CLIENT_SCHEMAS.get(name) if isinstance(name, str) else None
 
 
+def _callable(tool: Tool) -> bool:
+    return isinstance(tool, CustomTool) or getattr(tool, "name", None) in _CLIENT_SCHEMAS
+
+
 def callable_tools(tools: Sequence[Tool]) -> list[tuple[int, Tool]]:
-    """The tools the model may call (with their index in `tools`)."""
-    return [(index, tool) for index, tool in enumerate(tools) if _schema_of(tool) is not None]
+    """The tools the model may call (with their index in `tools`); schemas are parsed only when called."""
+    return [(index, tool) for index, tool in enumerate(tools) if _callable(tool)]
 
 
 def prompt_text(turn: Turn | None) -> str:
