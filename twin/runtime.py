@@ -26,10 +26,13 @@ from eventstore import (
     open_store,
     open_views,
 )
+from projections.base import Fact
+from projections.clock import TenantClock
 from projections.codec import twin_codec
 from projections.directory import Directory
 from projections.faults import FaultBook
 from projections.memory import MemoryViews
+from projections.prompt_cache import PromptCacheView
 from projections.registry import durable_projections
 from projections.runner import ProjectionRunner
 
@@ -75,7 +78,8 @@ class Runtime:
             deployment, created_at = await _ensure_deployment(store, codec)
             directory = Directory(implicit_default=not settings.hosted, default_created_at=created_at)
             fault_book = FaultBook()
-            memory = MemoryViews(store, codec, [directory, fault_book])
+            clock = TenantClock()
+            memory = MemoryViews(store, codec, [directory, fault_book, clock, PromptCacheView(clock)])
             await memory.refresh()
             projections = ProjectionRunner(store, views, durable_projections(), codec)
             await projections.setup()
@@ -106,7 +110,9 @@ class Runtime:
         new_events = [
             self.codec.new_event(event, tenant_id=tenant_id, correlation_id=correlation_id) for event in events
         ]
-        return await self.store.append(stream_id, new_events, expected_version)
+        recorded = await self.store.append(stream_id, new_events, expected_version)
+        self.memory.observe([Fact(item, event) for item, event in zip(recorded, events, strict=True)])
+        return recorded
 
 
 async def _ensure_deployment(store: EventStore, codec: Codec) -> tuple[DeploymentInitialized, str]:
