@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from .api.dispatch import TwinApp
-from .api.plane import info
+from .api.plane import info, tenant_settings
 from .config import Settings
 from .runtime import Runtime
 
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> TwinApp:
             await runtime.stop()
 
     app.litestar = Litestar(
-        route_handlers=[*info.ROUTES],
+        route_handlers=[*info.ROUTES, *tenant_settings.ROUTES],
         lifespan=[lifespan],
         openapi_config=None,
         debug=False,

@@ -31,6 +31,7 @@ from projections.directory import Directory
 from projections.memory import MemoryViews
 from projections.registry import durable_projections
 from projections.runner import ProjectionRunner
+from projections.tenant_settings import TenantSettings
 
 from .config import Settings
 from .events import DeploymentInitialized
@@ -49,6 +50,7 @@ class Runtime:
         directory: Directory,
         memory: MemoryViews,
         projections: ProjectionRunner,
+        tenant_settings: TenantSettings | None = None,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -58,6 +60,7 @@ class Runtime:
         self.directory = directory
         self.memory = memory
         self.projections = projections
+        self.tenant_settings = tenant_settings if tenant_settings is not None else TenantSettings()
 
     @classmethod
     async def start(cls, settings: Settings) -> Runtime:
@@ -71,7 +74,8 @@ class Runtime:
         try:
             deployment, created_at = await _ensure_deployment(store, codec)
             directory = Directory(implicit_default=not settings.hosted, default_created_at=created_at)
-            memory = MemoryViews(store, codec, [directory])
+            tenant_settings = TenantSettings()
+            memory = MemoryViews(store, codec, [directory, tenant_settings])
             await memory.refresh()
             projections = ProjectionRunner(store, views, durable_projections(), codec)
             await projections.setup()
@@ -81,7 +85,7 @@ class Runtime:
             raise
         memory.start()
         projections.start()
-        return cls(settings, store, views, codec, deployment, directory, memory, projections)
+        return cls(settings, store, views, codec, deployment, directory, memory, projections, tenant_settings)
 
     async def stop(self) -> None:
         await self.projections.stop()
