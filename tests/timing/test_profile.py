@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from twin.domain.timing import (
+    MODEL_PROFILES,
     OFF,
     TimingError,
     TimingProfile,
@@ -16,6 +17,7 @@ from twin.domain.timing import (
     profile_from_setting,
     resolve,
     schedule,
+    select,
 )
 
 SEED = hashlib.sha256(b"request").digest()
@@ -177,3 +179,22 @@ def test_schedule_is_monotonic_non_negative_and_jitter_bounded(
     assert abs(sched.first - ttft / 1000) <= jitter / 1000 + 1e-9
     nominal_end = ttft / 1000 + (tokens / tps if tps else 0)
     assert sched.end >= nominal_end - jitter / 1000 - 1e-9
+
+
+def test_select_default_path_is_none() -> None:
+    assert select(None, None, "claude-sonnet-4-5") is None
+
+
+def test_select_precedence_and_off() -> None:
+    tenant = {"ttft_ms": 20.0, "tokens_per_second": None, "jitter_ms": 0.0}
+    assert select(None, tenant, "m") == TimingProfile(ttft_ms=20)
+    assert select(b"ttft_ms=5", tenant, "m") == TimingProfile(ttft_ms=5)
+    assert select("off", tenant, "m") is None
+    with pytest.raises(TimingError):
+        select("ttft_ms=x", tenant, "m")
+
+
+def test_select_model_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(MODEL_PROFILES, "claude-slow", TimingProfile(ttft_ms=7))
+    assert select(None, None, "claude-slow") == TimingProfile(ttft_ms=7)
+    assert select(None, None, "claude-other") is None

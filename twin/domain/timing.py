@@ -208,3 +208,22 @@ def schedule(profile: TimingProfile, seed: bytes, chunk_sizes: Sequence[int], ou
     base_end = ttft + tokens / tps if tps else ttft
     end = max(previous, base_end + shift()) if chunk_sizes else max(first, base_end + shift())
     return Schedule(first=first, chunks=tuple(offsets), end=end)
+
+
+def select(header: str | bytes | None, tenant_setting: Any, model: str) -> TimingProfile | None:
+    """The profile for one request, from its `x-twin-timing` header (or None), the tenant's
+    `timing_profile` setting (plain data or None) and the model. TimingError for a bad header.
+
+    The default path (no header, no tenant setting, no model default) returns at once."""
+    if header is None and tenant_setting is None and not MODEL_PROFILES:
+        return None
+    request = parse_header(header) if header is not None else None
+    if request is OFF:
+        return None
+    tenant = None
+    if request is None and tenant_setting is not None:
+        try:
+            tenant = profile_from_setting(tenant_setting)
+        except TimingError:
+            tenant = None  # validated when it was set; an unreadable old value means no profile
+    return resolve(request, tenant, model)
