@@ -13,7 +13,9 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from .api.dispatch import TwinApp
-from .api.plane import info, tenant_settings
+from .api.plane import accounts, faults, info, tenant_settings, tenants
+from .api.plane.auth import PlaneAuth
+from .api.plane.errors import EXCEPTION_HANDLERS
 from .config import Settings
 from .runtime import Runtime
 
@@ -26,6 +28,7 @@ def create_app(settings: Settings | None = None) -> TwinApp:
     async def lifespan(litestar: Litestar) -> AsyncIterator[None]:
         runtime = await Runtime.start(resolved)
         litestar.state.runtime = runtime
+        litestar.state.plane_auth = PlaneAuth(runtime)
         app.runtime = runtime
         try:
             yield
@@ -34,7 +37,9 @@ def create_app(settings: Settings | None = None) -> TwinApp:
             await runtime.stop()
 
     app.litestar = Litestar(
-        route_handlers=[*info.ROUTES, *tenant_settings.ROUTES],
+        route_handlers=[*info.ROUTES, *tenants.ROUTES, *accounts.ROUTES, *faults.ROUTES, *tenant_settings.ROUTES],
+        exception_handlers=EXCEPTION_HANDLERS,
+        request_max_body_size=None,
         lifespan=[lifespan],
         openapi_config=None,
         debug=False,

@@ -119,6 +119,57 @@ class TenantSettingsChanged(msgspec.Struct, frozen=True, tag="tenant.settings.ch
     settings: dict[str, Any]
 
 
+FaultKind = Literal[
+    "invalid_request_error",
+    "authentication_error",
+    "billing_error",
+    "permission_error",
+    "not_found_error",
+    "request_too_large",
+    "rate_limit_error",
+    "api_error",
+    "timeout_error",
+    "overloaded_error",
+]
+
+
+class FaultRule(msgspec.Struct, frozen=True, forbid_unknown_fields=True):
+    """One scripted failure: the next `times` matching provider requests fail with `error`.
+
+    `operations` limits it to some operations ("messages.create", "messages.count_tokens",
+    "models.list", "models.get"; empty = all); `model` to one model id. `after_events` makes a
+    streamed answer break mid-stream with an SSE `error` event after that many events instead
+    of failing up front. `retry_after` (seconds) is sent as `retry-after`; `delay_ms` waits
+    before answering (a slow upstream); `message` replaces the real default message.
+    """
+
+    rule_id: str
+    error: FaultKind
+    times: int = 1
+    operations: list[str] = []
+    model: str | None = None
+    message: str | None = None
+    retry_after: int | None = None
+    after_events: int | None = None
+    delay_ms: int = 0
+
+
+class FaultsConfigured(msgspec.Struct, frozen=True, tag="tenant.faults.configured"):
+    """The tenant's scripted failures, replacing any earlier script (an empty list clears it)."""
+
+    tenant_id: str
+    rules: list[FaultRule]
+
+
+class FaultInjected(msgspec.Struct, frozen=True, tag="tenant.fault.injected"):
+    """One use of a scripted failure, claimed with an expected version so workers never over-inject."""
+
+    tenant_id: str
+    rule_id: str
+    operation: str
+    correlation_id: str
+
+
 class OperationRecorded(msgspec.Struct, frozen=True, tag="operation.recorded"):
     """Any other operation, on either surface: reads, and every rejected request.
 
@@ -145,5 +196,7 @@ ALL_EVENTS: tuple[type[msgspec.Struct], ...] = (
     TokensCounted,
     TenantClockAdvanced,
     TenantSettingsChanged,
+    FaultsConfigured,
+    FaultInjected,
     OperationRecorded,
 )

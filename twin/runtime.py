@@ -28,6 +28,7 @@ from eventstore import (
 )
 from projections.codec import twin_codec
 from projections.directory import Directory
+from projections.faults import FaultBook
 from projections.memory import MemoryViews
 from projections.registry import durable_projections
 from projections.runner import ProjectionRunner
@@ -48,6 +49,7 @@ class Runtime:
         codec: Codec,
         deployment: DeploymentInitialized,
         directory: Directory,
+        fault_book: FaultBook,
         memory: MemoryViews,
         projections: ProjectionRunner,
         tenant_settings: TenantSettings | None = None,
@@ -58,6 +60,7 @@ class Runtime:
         self.codec = codec
         self.deployment = deployment
         self.directory = directory
+        self.fault_book = fault_book
         self.memory = memory
         self.projections = projections
         self.tenant_settings = tenant_settings if tenant_settings is not None else TenantSettings()
@@ -74,8 +77,9 @@ class Runtime:
         try:
             deployment, created_at = await _ensure_deployment(store, codec)
             directory = Directory(implicit_default=not settings.hosted, default_created_at=created_at)
+            fault_book = FaultBook()
             tenant_settings = TenantSettings()
-            memory = MemoryViews(store, codec, [directory, tenant_settings])
+            memory = MemoryViews(store, codec, [directory, fault_book, tenant_settings])
             await memory.refresh()
             projections = ProjectionRunner(store, views, durable_projections(), codec)
             await projections.setup()
@@ -85,7 +89,9 @@ class Runtime:
             raise
         memory.start()
         projections.start()
-        return cls(settings, store, views, codec, deployment, directory, memory, projections, tenant_settings)
+        return cls(
+            settings, store, views, codec, deployment, directory, fault_book, memory, projections, tenant_settings
+        )
 
     async def stop(self) -> None:
         await self.projections.stop()
