@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import pytest
+
 from twin.api.pacing import paced_groups, send_paced, stream_groups, wait_until
 from twin.domain.timing import Schedule, TimingProfile
 
@@ -71,3 +73,40 @@ async def test_send_paced_merges_groups_already_due() -> None:
 
 async def test_wait_until_past_returns() -> None:
     await wait_until(time.monotonic() - 1, 0.5)
+
+
+class _Settings:
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def get(self, tenant_id: str, key: str) -> Any:
+        return self.value
+
+
+class _Runtime:
+    def __init__(self, value: Any) -> None:
+        self.tenant_settings = _Settings(value)
+
+
+def test_profile_for_default_header_tenant_and_bad_header() -> None:
+    from twin.api.pacing import profile_for
+    from twin.wire.errors import ApiError
+
+    runtime: Any = _Runtime(None)
+    assert profile_for(runtime, None, "t", "m") is None
+    assert profile_for(runtime, b"ttft_ms=5", "t", "m") == TimingProfile(ttft_ms=5)
+    runtime = _Runtime({"ttft_ms": 9.0, "tokens_per_second": None, "jitter_ms": 0.0})
+    assert profile_for(runtime, None, "t", "m") == TimingProfile(ttft_ms=9)
+    assert profile_for(runtime, "off", "t", "m") is None
+    with pytest.raises(ApiError) as caught:
+        profile_for(runtime, "tps=fast", "t", "m")
+    assert caught.value.status == 400
+    assert caught.value.error_type == "invalid_request_error"
+    assert "x-twin-timing" in caught.value.message
+
+
+def test_json_delay_is_the_stream_end() -> None:
+    from twin.api.pacing import json_delay
+
+    profile = TimingProfile(ttft_ms=100, tokens_per_second=50)
+    assert abs(json_delay(profile, b"s", 100) - 2.1) < 1e-9

@@ -5,8 +5,15 @@ Waiting is `asyncio.sleep` on the event loop's timer heap (no busy wait, no thre
 stream), so thousands of paced streams cost memory, not CPU. Frames that fall due together
 (e.g. after a late wake-up) go out in one write.
 
-    groups = paced_groups(frames, sched)        # [(offset_s, bytes), ...]
-    await send_paced(send, groups, accepted_at) # after http.response.start
+How the provider surface uses it (three calls, all no-ops on the default path):
+
+    accepted_at = time.monotonic()                       # when the request arrived
+    profile = profile_for(runtime, header, tenant_id, model_id)   # ApiError 400 on a bad header
+    ...append the events as usual...
+    if profile is None: answer as usual (never sleeps)
+    elif streamed: send http.response.start, then
+         await send_stream(send, profile, seed, frames, output_tokens, accepted_at)
+    else: await wait_until(accepted_at, json_delay(profile, seed, output_tokens)); send the JSON
 """
 
 from __future__ import annotations
@@ -14,12 +21,43 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ..domain.timing import Schedule, TimingProfile, schedule
+from ..domain.timing import Schedule, TimingError, TimingProfile, schedule, select
+from ..wire.errors import invalid_request
 from .asgi import Send
+
+if TYPE_CHECKING:
+    from ..runtime import Runtime
 
 DELTA_PREFIX = b"event: content_block_delta\n"
 _EARLY = 0.0005  # do not sleep for less than half a millisecond; write now
+
+
+def profile_for(runtime: Runtime, header: str | bytes | None, tenant_id: str, model: str) -> TimingProfile | None:
+    """The timing profile of one request (header > tenant setting > model), or None: the default.
+
+    A malformed `x-twin-timing` header is a 400 invalid_request_error (twin.wire.errors.ApiError).
+    """
+    setting = runtime.tenant_settings.get(tenant_id, "timing_profile")
+    if header is None and setting is None:
+        return select(None, None, model)
+    try:
+        return select(header, setting, model)
+    except TimingError as exc:
+        raise invalid_request(str(exc)) from None
+
+
+def json_delay(profile: TimingProfile, seed: bytes, output_tokens: int) -> float:
+    """How long after its arrival a non-streamed answer goes out: the stream's end."""
+    return schedule(profile, seed, (), output_tokens).end
+
+
+async def send_stream(
+    send: Send, profile: TimingProfile, seed: bytes, frames: Sequence[bytes], output_tokens: int, accepted_at: float
+) -> None:
+    """The body of a paced stream (after `http.response.start`)."""
+    await send_paced(send, stream_groups(profile, seed, frames, output_tokens), accepted_at)
 
 
 def paced_groups(frames: Sequence[bytes], sched: Schedule) -> list[tuple[float, bytes]]:
