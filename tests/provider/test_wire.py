@@ -396,3 +396,19 @@ def test_huge_integers_inside_raw_json_are_fine(wire: Wire) -> None:
     tools = [{"name": "count", "description": "Count", "input_schema": schema}]
     response = wire.post("/v1/messages", hello(tools=tools))
     assert response.status_code == 200, response.text
+
+
+def test_paced_answers_have_the_same_bytes(wire: Wire) -> None:
+    timing = {"x_twin_timing": "ttft_ms=5,tps=100000"}
+    plain, paced = wire.post("/v1/messages", hello()).json(), wire.post("/v1/messages", hello(), **timing).json()
+    assert {**plain, "id": ""} == {**paced, "id": ""}
+    streamed = events_of(wire.post("/v1/messages", hello(stream=True), **timing).text)
+    unpaced = events_of(wire.post("/v1/messages", hello(stream=True)).text)
+    for event in (streamed[0], unpaced[0]):
+        event["message"]["id"] = ""
+    assert streamed == unpaced
+
+
+def test_bad_timing_header_is_400(wire: Wire) -> None:
+    body = assert_error(wire.post("/v1/messages", hello(), x_twin_timing="ttft_ms=soon"), 400, "invalid_request_error")
+    assert "x-twin-timing" in body["error"]["message"]

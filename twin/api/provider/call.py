@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from projections.directory import KeyRecord
@@ -63,6 +64,7 @@ class Call:
         "_fault_header",
         "_version_header",
         "_x_api_key",
+        "accepted_at",
         "fault",
         "headers",
         "key",
@@ -74,6 +76,7 @@ class Call:
         "runtime",
         "send",
         "started",
+        "timing_header",
     )
 
     def __init__(self, runtime: Runtime, headers: HeaderFactory, scope: Scope, send: Send, operation: str) -> None:
@@ -94,6 +97,8 @@ class Call:
         self._content_length: int | None = None
         self._fault_header: str | None = None
         self.fault: FaultRule | None = None
+        self.accepted_at = time.monotonic()
+        self.timing_header: bytes | None = None
         for name, value in scope["headers"]:
             if name == b"x-api-key":
                 if self._x_api_key is None:
@@ -106,6 +111,8 @@ class Call:
                     self._version_header = value.decode("latin-1")
             elif name == b"anthropic-beta":
                 self._beta_headers.append(value.decode("latin-1"))
+            elif name == b"x-twin-timing":
+                self.timing_header = value
             elif name == b"x-twin-fault":
                 self._fault_header = value.decode("latin-1")
             elif name == b"content-length":

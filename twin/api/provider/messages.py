@@ -5,6 +5,11 @@ and ``anthropic-beta`` headers, one msgspec decode (version and beta gating), th
 rules, the pure model, then ONE durable append (``message.created`` / ``tokens.counted`` on
 stream ``request-<request id>``) and only then the answer: JSON, or SSE in two writes
 (``message_start`` first, then the rest at once).
+
+A timing profile (``x-twin-timing`` header, the tenant's ``timing_profile`` setting, or the
+model's; see twin.domain.timing) paces the answer like a real model: the events are still
+appended first, then the frames go out on the profile's schedule (twin.api.pacing). Without a
+profile nothing ever waits.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import msgspec
 
 from twin.domain.faults import DEFAULT_MESSAGES
 from twin.domain.model import respond
+from twin.domain.seed import request_seed
 from twin.domain.tokens import count_input_tokens
 from twin.domain.validation import (
     check_context_window,
@@ -28,6 +34,7 @@ from twin.wire.events import ErrorEvent
 from twin.wire.response import ErrorBody, MessageTokensCount
 
 from ..asgi import Receive
+from ..pacing import json_delay, profile_for, send_stream, wait_until
 from .call import Call
 from .sse import render_stream
 
@@ -45,6 +52,7 @@ async def create_message(call: Call, receive: Receive) -> None:
     betas = call.betas()
     request = decode_messages_request(body, api_version=api_version, betas=betas)
     conversation = validate_messages_request(request, api_version=api_version, betas=betas)
+    profile = profile_for(call.runtime, call.timing_header, key.tenant_id, conversation.model.id)
     break_after = await call.apply_fault("messages.create", request.model, stream=conversation.stream)
     completion = respond(conversation, model_context(call.runtime, key.tenant_id))
     usage = completion.usage
@@ -76,11 +84,24 @@ async def create_message(call: Call, receive: Receive) -> None:
     await call.runtime.record(
         f"request-{call.request_id}", [event], tenant_id=key.tenant_id, correlation_id=call.request_id
     )
+    if profile is None:  # the default: no waiting at all
+        if not conversation.stream:
+            await call.send_json(response)
+            return
+        frames = render_stream(message, completion)
+        await _send_stream(call, frames[0], b"".join(frames[1:]))
+        return
+    # a timing profile (x-twin-timing, the tenant's setting or the model's): paced like a real model
+    seed = request_seed(conversation.request)
     if not conversation.stream:
+        await wait_until(call.accepted_at, json_delay(profile, seed, usage.output_tokens))
         await call.send_json(response)
         return
-    frames = render_stream(message, completion)
-    await _send_stream(call, frames[0], b"".join(frames[1:]))
+    call.started = True
+    await call.send({"type": "http.response.start", "status": 200, "headers": call.headers.sse(call.request_id)})
+    await send_stream(
+        call.send, profile, seed, render_stream(message, completion), usage.output_tokens, call.accepted_at
+    )
 
 
 async def _send_stream(call: Call, head: bytes, rest: bytes) -> None:
