@@ -149,7 +149,11 @@ def test_revoked_key_is_rejected(twin: TwinServer, wire: Wire) -> None:
     assert wire.post("/v1/messages", hello(), headers=headers).status_code == 200
     revoked = wire.http.delete(f"/_twin/accounts/{account['api_key_id']}", auth=tenant.basic)
     assert revoked.status_code == 200
-    assert_error(wire.post("/v1/messages", hello(), headers=headers), 401, "authentication_error", "invalid x-api-key")
+    rejected = wire.post("/v1/messages", hello(), headers=headers)
+    assert_error(rejected, 401, "authentication_error", "invalid x-api-key")
+    ((event, data),) = request_events(twin, rejected.headers["request-id"])
+    assert event.tenant_id == tenant.tenant_id  # the owner sees attempts with its revoked key
+    assert data["details"]["api_key_id"] == account["api_key_id"]
 
 
 def test_missing_version(wire: Wire) -> None:

@@ -189,11 +189,12 @@ class Call:
         return record
 
     def identify(self) -> None:
-        """Attribute a rejected request to its key's tenant when the key is known (no refresh)."""
+        """Attribute a rejected request to its key's tenant when the key is known, revoked keys
+        included (a tenant sees the attempts made with its revoked keys); no refresh."""
         if self.key is None:
             presented = self.presented_key()
             if presented:
-                self.key = self.runtime.directory.active_key(hash_api_key(presented))
+                self.key = self.runtime.directory.keys_by_hash.get(hash_api_key(presented))
 
     async def injected_fault(self, operation: str, model: str | None) -> faults.FaultAnswer | None:
         """The failure this request must answer with, if any: its ``x-twin-fault`` header (400 when
