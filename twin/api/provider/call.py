@@ -211,16 +211,18 @@ class Call:
             await asyncio.sleep(answer.delay_ms / 1000)
         return answer
 
-    async def apply_fault(self, operation: str, model: str | None, *, stream: bool = False) -> int | None:
+    async def apply_fault(
+        self, operation: str, model: str | None, *, stream: bool = False
+    ) -> faults.FaultAnswer | None:
         """Fail as asked (``x-twin-fault`` or the tenant's script): raise `InjectedFault` to answer
         with the error up front, or, for a stream asked to break (``after_events``), record the
-        failure and return after how many events the stream breaks. None: no fault."""
+        failure and return the answer (the stream breaks after that many events). None: no fault."""
         answer = await self.injected_fault(operation, model)
         if answer is None:
             return None
         if stream and answer.after_events is not None:
             await self.record_failure(answer.error)
-            return answer.after_events
+            return answer
         raise InjectedFault(answer)
 
     # ------------------------------------------------------------------------------- answers

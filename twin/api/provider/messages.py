@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import msgspec
 
-from twin.domain.faults import DEFAULT_MESSAGES
+from twin.domain.faults import FaultAnswer
 from twin.domain.model import respond
 from twin.domain.seed import request_seed
 from twin.domain.tokens import count_input_tokens
@@ -53,15 +53,15 @@ async def create_message(call: Call, receive: Receive) -> None:
     request = decode_messages_request(body, api_version=api_version, betas=betas)
     conversation = validate_messages_request(request, api_version=api_version, betas=betas)
     profile = profile_for(call.runtime, call.timing_header, key.tenant_id, conversation.model.id)
-    break_after = await call.apply_fault("messages.create", request.model, stream=conversation.stream)
+    breaking = await call.apply_fault("messages.create", request.model, stream=conversation.stream)
     completion = respond(conversation, model_context(call.runtime, key.tenant_id))
     usage = completion.usage
     cache_read = usage.cache_read_input_tokens or 0
     cache_creation = usage.cache_creation_input_tokens or 0
     check_context_window(usage.input_tokens + cache_read + cache_creation, conversation.model, betas)
     message = completion.message(message_id=new_message_id(), model=conversation.model.id)
-    if break_after is not None:
-        await _broken_stream(call, render_stream(message, completion), break_after)
+    if breaking is not None:
+        await _broken_stream(call, render_stream(message, completion), breaking)
         return
     response = encode(message)
     event = MessageCreated(
@@ -112,17 +112,15 @@ async def _send_stream(call: Call, head: bytes, rest: bytes) -> None:
     await call.send({"type": "http.response.body", "body": rest, "more_body": False})
 
 
-async def _broken_stream(call: Call, frames: list[bytes], after_events: int) -> None:
+async def _broken_stream(call: Call, frames: list[bytes], fault: FaultAnswer) -> None:
     """A stream that breaks after ``after_events`` events with an SSE ``error`` event (HTTP 200).
 
     The failure is already recorded; the message is not (the client never got it whole).
     """
-    assert call.fault is not None
     error = ErrorEvent(
-        error=ErrorBody(type=call.fault.error, message=call.fault.message or DEFAULT_MESSAGES[call.fault.error]),
-        request_id=call.request_id,
+        error=ErrorBody(type=fault.error.error_type, message=fault.error.message), request_id=call.request_id
     )
-    kept = frames[: max(1, after_events)]
+    kept = frames[: max(1, fault.after_events or 1)]
     await _send_stream(call, kept[0], b"".join(kept[1:]) + sse_event(error))
 
 
