@@ -10,6 +10,7 @@ import pytest
 from anthropic.types import MessageParam
 
 from tests.support.server import TwinServer
+from tests.support.tenants import create_tenant
 
 from .helpers import ID_SUFFIX, MODEL, request_events
 
@@ -221,3 +222,19 @@ def test_async_streams_concurrently(twin: TwinServer, api_key: str) -> None:
     for text, message in asyncio.run(main()):
         assert text == "".join(block.text for block in message.content if block.type == "text")
         assert message.stop_reason is not None
+
+
+def test_count_tokens_equals_total_input_with_prompt_caching(twin: TwinServer) -> None:
+    key = create_tenant(twin.base_url).mint_key()  # a fresh tenant: a cold prompt cache
+    system: list[Any] = [
+        {"type": "text", "text": "You know a lot about digital twins. " * 500, "cache_control": {"type": "ephemeral"}}
+    ]
+    with anthropic.Anthropic(api_key=key, base_url=twin.base_url, max_retries=0) as sdk:
+        counted = sdk.messages.count_tokens(model=MODEL, messages=MESSAGES, system=system).input_tokens
+        first = sdk.messages.create(model=MODEL, max_tokens=50, messages=MESSAGES, system=system).usage
+        second = sdk.messages.create(model=MODEL, max_tokens=50, messages=MESSAGES, system=system).usage
+    assert first.cache_creation_input_tokens
+    assert second.cache_read_input_tokens == first.cache_creation_input_tokens
+    for usage in (first, second):
+        total = usage.input_tokens + (usage.cache_creation_input_tokens or 0) + (usage.cache_read_input_tokens or 0)
+        assert total == counted
