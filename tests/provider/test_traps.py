@@ -189,6 +189,16 @@ def test_trap_11_stop_reasons(wire: Wire) -> None:
     assert streamed[-2]["delta"]["stop_sequence"] == stopped["stop_sequence"]
 
 
+def test_trap_12_empty_content_is_a_valid_answer(wire: Wire, client: anthropic.Anthropic) -> None:
+    empty = wire.post("/v1/messages", hello(max_tokens=0)).json()
+    assert empty["content"] == []
+    assert empty["stop_reason"] == "max_tokens"
+    names = [event["type"] for event in _stream(wire, hello(max_tokens=0))]
+    assert names == ["message_start", "ping", "message_delta", "message_stop"]
+    with client.messages.stream(model=MODEL, max_tokens=0, messages=[{"role": "user", "content": "x"}]) as stream:
+        assert stream.get_final_message().content == []
+
+
 def test_trap_12_empty_input_text_blocks_are_rejected(wire: Wire) -> None:
     body = hello(messages=[{"role": "user", "content": [{"type": "text", "text": ""}]}])
     assert_error(
