@@ -238,3 +238,29 @@ def test_count_tokens_equals_total_input_with_prompt_caching(twin: TwinServer) -
     for usage in (first, second):
         total = usage.input_tokens + (usage.cache_creation_input_tokens or 0) + (usage.cache_read_input_tokens or 0)
         assert total == counted
+
+
+def test_thinking_and_tool_use_stream_accumulates_to_the_message(client: anthropic.Anthropic) -> None:
+    tools: list[Any] = [
+        {
+            "name": "get_weather",
+            "description": "The weather in a city",
+            "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+        }
+    ]
+    params: dict[str, Any] = {
+        "model": MODEL,
+        "max_tokens": 500,
+        "thinking": {"type": "adaptive", "display": "summarized"},
+        "tools": tools,
+        "messages": [{"role": "user", "content": "What is the weather in Paris? Use the tool."}],
+    }
+    expected = client.messages.create(**params)
+    with client.messages.stream(**params) as stream:
+        final = stream.get_final_message()
+    assert [block.type for block in final.content] == [block.type for block in expected.content]
+    assert "tool_use" in [block.type for block in final.content]
+    assert final.stop_reason == expected.stop_reason == "tool_use"
+    for got, want in zip(final.content, expected.content, strict=True):
+        assert got.model_dump(exclude={"id", "parsed_output"}) == want.model_dump(exclude={"id", "parsed_output"})
+    assert final.usage == expected.usage
