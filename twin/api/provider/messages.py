@@ -98,7 +98,7 @@ async def create_message(call: Call, receive: Receive) -> None:
         await call.send_json(response)
         return
     call.started = True
-    await call.send({"type": "http.response.start", "status": 200, "headers": call.headers.sse(call.request_id)})
+    await call.send({"type": "http.response.start", "status": 200, "headers": call.sse_headers()})
     await send_stream(
         call.send, profile, seed, render_stream(message, completion), usage.output_tokens, call.accepted_at
     )
@@ -107,7 +107,7 @@ async def create_message(call: Call, receive: Receive) -> None:
 async def _send_stream(call: Call, head: bytes, rest: bytes) -> None:
     """Headers and ``message_start`` in the first write, everything else in the second."""
     call.started = True
-    await call.send({"type": "http.response.start", "status": 200, "headers": call.headers.sse(call.request_id)})
+    await call.send({"type": "http.response.start", "status": 200, "headers": call.sse_headers()})
     await call.send({"type": "http.response.body", "body": head, "more_body": True})
     await call.send({"type": "http.response.body", "body": rest, "more_body": False})
 
