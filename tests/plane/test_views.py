@@ -146,9 +146,12 @@ def test_every_plane_operation_leaves_a_normative_record(twin: TwinServer) -> No
     assert failures[0]["operation"] == "twin.account.create"
     assert "invalid request body" in failures[0]["reason"]
     assert failures[0]["details"]["status"] == 400
-    text = str(logs)
+    text = str(logs) + tenant.get("/_twin/events", limit=1000).text
     assert key not in text
     assert tenant.secret not in text
+    server_log = twin.log()
+    assert key not in server_log
+    assert tenant.secret not in server_log
 
 
 def test_log_filters_and_paging(twin: TwinServer) -> None:
