@@ -304,6 +304,9 @@ def test_event_feed_is_the_tenants_own_redacted_history(twin: TwinServer) -> Non
     of_bob = _admin_get(twin, "/_twin/events", tenant=bob.tenant_id).json()["events"]
     assert {event["tenant_id"] for event in of_bob} == {bob.tenant_id}
     assert alice.get("/_twin/events", type="api_key.issued").json()["events"][0]["type"] == "api_key.issued"
+    unknown = alice.get("/_twin/events", type="api_key.stolen")
+    assert unknown.status_code == 400
+    assert "one of" in unknown.json()["error"]
 
 
 # ------------------------------------------------------------------------------ bad params
