@@ -26,7 +26,6 @@ and for a tool or output schema that no value satisfies.
 from __future__ import annotations
 
 import random
-import re
 from typing import Any
 
 import msgspec
@@ -48,7 +47,7 @@ from .completion import BlockPlan, Completion, ModelContext
 from .prompt_cache import account
 from .schema_instances import UnsatisfiableSchema, instance_for
 from .seed import request_seed, rng
-from .text import answer_words
+from .text import answer_words, topics_of
 from .thinking import REDACTED_THINKING_TRIGGER, redacted_data, sign_thinking, thinking_words, verify_echoed_thinking
 from .tokens import prompt_segments, text_tokens
 from .tooluse import ToolCall, plan_tool_calls, prompt_text, tool_results
@@ -163,7 +162,7 @@ def _thinking_block(
     conversation: Conversation, context: ModelContext, prompt: str, generator: random.Random, remaining: int
 ) -> tuple[BlockPlan, int]:
     budget = conversation.thinking.budget_tokens or 4096
-    words = thinking_words(answer_topics(prompt), generator, min(budget, remaining))
+    words = thinking_words(topics_of(prompt), generator, min(budget, remaining))
     full = " ".join(words)
     if REDACTED_THINKING_TRIGGER in prompt:
         return BlockPlan(RedactedThinkingBlock(data=redacted_data(context.signing_key, full))), len(words)
@@ -171,10 +170,6 @@ def _thinking_block(
     signature = sign_thinking(context.signing_key, full, shown=shown)
     chunks = tuple(_words_to_pieces(words, leading=False)) if shown else ()
     return BlockPlan(ThinkingBlock(thinking=shown, signature=signature), chunks), len(words)
-
-
-def answer_topics(prompt: str) -> list[str]:
-    return [word.lower() for word in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", prompt)][-40:]
 
 
 # --- text -------------------------------------------------------------------------------------
