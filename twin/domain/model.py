@@ -3,8 +3,9 @@
 The same request (see seed.py) gets the same content, usage and stop reason on any worker,
 any day (tool-use ids excepted: they are unique). An answer is, in order:
 
-1. a `thinking` block when thinking is on (`enabled`; `adaptive` unless `effort` is `low` and
-   the prompt is short; `between_tools` right after a tool result), signed so that it can be
+1. a `thinking` block when thinking is on (`enabled`, after a tool result only with the
+   interleaved-thinking beta; `adaptive` unless `effort` is `low` and the prompt is short;
+   `between_tools` right after a tool result), signed so that it can be
    verified when echoed back (thinking.py); a `redacted_thinking` block instead when the prompt
    holds the documented trigger string. `display: "omitted"` sends empty thinking text, the
    signature still covers the full reasoning;
@@ -51,7 +52,7 @@ from .text import answer_words, topics_of
 from .thinking import REDACTED_THINKING_TRIGGER, redacted_data, sign_thinking, thinking_words, verify_echoed_thinking
 from .tokens import prompt_segments, text_tokens
 from .tooluse import ToolCall, plan_tool_calls, prompt_text, tool_results
-from .validation import Conversation
+from .validation import INTERLEAVED_THINKING_BETA, Conversation
 
 __all__ = ["output_schema", "respond"]
 
@@ -150,7 +151,8 @@ def respond(conversation: Conversation, context: ModelContext) -> Completion:
 def _thinks(conversation: Conversation, prompt: str) -> bool:
     kind = conversation.thinking.type
     if kind == "enabled":
-        return True
+        # inside a tool loop the turn goes on: manual thinking thinks again only when interleaved
+        return not tool_results(conversation.last_user_turn) or INTERLEAVED_THINKING_BETA in conversation.betas
     if kind == "adaptive":
         return conversation.effort != "low" or len(prompt.split()) >= 12
     if kind == "between_tools":
