@@ -48,7 +48,7 @@ def _git_commit() -> str | None:
 
 
 def describe_machine(packages: Iterable[str] = ()) -> dict[str, Any]:
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in packages:
         try:
             versions[name] = metadata.version(name)

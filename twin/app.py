@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from .api.dispatch import TwinApp
-from .api.plane import accounts, clock, events, faults, feedback, history, info, logs, tenants
+from .api.plane import accounts, clock, events, faults, feedback, history, info, logs, tenant_settings, tenants
 from .api.plane.auth import PlaneAuth
 from .api.plane.errors import EXCEPTION_HANDLERS
 from .config import Settings
@@ -47,6 +47,7 @@ def create_app(settings: Settings | None = None) -> TwinApp:
             *events.ROUTES,
             *faults.ROUTES,
             *clock.ROUTES,
+            *tenant_settings.ROUTES,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=None,

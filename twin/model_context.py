@@ -14,39 +14,22 @@ store (milliseconds). `POST /_twin/clock` refreshes the views before it answers.
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, TypeVar
-
-from projections.clock import TenantClock
-from projections.prompt_cache import PromptCacheView
+from typing import TYPE_CHECKING
 
 from .domain.completion import ModelContext
 from .ids import new_tool_use_id
 
 if TYPE_CHECKING:
-    from projections.memory import MemoryViews
-
     from .runtime import Runtime
-
-V = TypeVar("V")
-
-
-def find_view(memory: MemoryViews, kind: type[V]) -> V | None:
-    for view in memory.views:
-        if isinstance(view, kind):
-            return view
-    return None
 
 
 def tenant_now_us(runtime: Runtime, tenant_id: str) -> int:
     """The tenant's clock: wall time plus its advances."""
-    wall = time.time_ns() // 1000
-    clock = find_view(runtime.memory, TenantClock)
-    return clock.now_us(tenant_id, wall) if clock is not None else wall
+    return runtime.clock.now_us(tenant_id, time.time_ns() // 1000)
 
 
 def model_context(runtime: Runtime, tenant_id: str) -> ModelContext:
-    cache = find_view(runtime.memory, PromptCacheView)
-    entries = cache.entries(tenant_id) if cache is not None else {}
+    entries = runtime.prompt_cache.entries(tenant_id)
     return ModelContext(
         signing_key=bytes.fromhex(runtime.deployment.signing_key),
         now_us=tenant_now_us(runtime, tenant_id),

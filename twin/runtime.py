@@ -35,6 +35,7 @@ from projections.memory import MemoryViews
 from projections.prompt_cache import PromptCacheView
 from projections.registry import durable_projections
 from projections.runner import ProjectionRunner
+from projections.tenant_settings import TenantSettings
 
 from .config import Settings
 from .events import DeploymentInitialized
@@ -50,10 +51,14 @@ class Runtime:
         views: ViewDatabase,
         codec: Codec,
         deployment: DeploymentInitialized,
-        directory: Directory,
-        fault_book: FaultBook,
         memory: MemoryViews,
         projections: ProjectionRunner,
+        *,
+        directory: Directory,
+        fault_book: FaultBook,
+        clock: TenantClock,
+        prompt_cache: PromptCacheView,
+        tenant_settings: TenantSettings,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -62,6 +67,9 @@ class Runtime:
         self.deployment = deployment
         self.directory = directory
         self.fault_book = fault_book
+        self.clock = clock
+        self.prompt_cache = prompt_cache
+        self.tenant_settings = tenant_settings
         self.memory = memory
         self.projections = projections
 
@@ -79,7 +87,9 @@ class Runtime:
             directory = Directory(implicit_default=not settings.hosted, default_created_at=created_at)
             fault_book = FaultBook()
             clock = TenantClock()
-            memory = MemoryViews(store, codec, [directory, fault_book, clock, PromptCacheView(clock)])
+            tenant_settings = TenantSettings()
+            prompt_cache = PromptCacheView(clock)
+            memory = MemoryViews(store, codec, [directory, fault_book, clock, prompt_cache, tenant_settings])
             await memory.refresh()
             projections = ProjectionRunner(store, views, durable_projections(), codec)
             await projections.setup()
@@ -89,7 +99,20 @@ class Runtime:
             raise
         memory.start()
         projections.start()
-        return cls(settings, store, views, codec, deployment, directory, fault_book, memory, projections)
+        return cls(
+            settings,
+            store,
+            views,
+            codec,
+            deployment,
+            memory,
+            projections,
+            directory=directory,
+            fault_book=fault_book,
+            clock=clock,
+            prompt_cache=prompt_cache,
+            tenant_settings=tenant_settings,
+        )
 
     async def stop(self) -> None:
         await self.projections.stop()

@@ -16,11 +16,9 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Request, Response, get, post
 
-from projections.clock import TenantClock
-
 from ...clock import rfc3339
 from ...events import Resource, TenantClockAdvanced
-from ...model_context import find_view, tenant_now_us
+from ...model_context import tenant_now_us
 from .call import PlaneCall
 
 MAX_ADVANCE_MS = 366 * 24 * 60 * 60 * 1000
@@ -31,9 +29,8 @@ class AdvanceClock(msgspec.Struct, forbid_unknown_fields=True):
 
 
 def _clock_view(call: PlaneCall, tenant_id: str) -> dict[str, Any]:
-    clock = find_view(call.runtime.memory, TenantClock)
     now_us = tenant_now_us(call.runtime, tenant_id)
-    offset_ms = clock.offsets_ms.get(tenant_id, 0) if clock is not None else 0
+    offset_ms = call.runtime.clock.offsets_ms.get(tenant_id, 0)
     return {"tenant_id": tenant_id, "offset_ms": offset_ms, "now": rfc3339(now_us), "now_us": now_us}
 
 
