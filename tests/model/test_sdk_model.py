@@ -171,6 +171,15 @@ def test_messages_parse_returns_a_valid_object(client: anthropic.Anthropic) -> N
     )
     assert isinstance(parsed.parsed_output, Order)
     assert len(parsed.content) == 1
+    with client.messages.stream(
+        model=MODEL,
+        max_tokens=1024,
+        messages=[{"role": "user", "content": "Order me a pizza"}],
+        output_format=Order,
+    ) as stream:
+        streamed = stream.get_final_message()
+    assert isinstance(streamed.parsed_output, Order)
+    assert streamed.parsed_output == parsed.parsed_output  # streamed or not, the same answer
 
 
 def advance(twin: TwinServer, tenant: Tenant, ms: int) -> None:
