@@ -12,6 +12,7 @@ VARIANT_COLORS = {
     "pg-w1": "#2ca02c",
     "pg-w2": "#98df8a",
 }
+WORKLOAD_ORDER = ("messages", "stream", "count_tokens")
 
 
 def _pyplot() -> Any:
@@ -30,7 +31,8 @@ def load_plots(summary: list[dict[str, Any]], directory: Path, stamp: str) -> li
     plt = _pyplot()
     directory.mkdir(exist_ok=True)
     written = []
-    cells = sorted({(s["workload"], s["connections"]) for s in summary}, key=lambda c: (c[0], c[1]))
+    order = {name: index for index, name in enumerate(WORKLOAD_ORDER)}
+    cells = sorted({(s["workload"], s["connections"]) for s in summary}, key=lambda c: (order.get(c[0], 9), c[1]))
     variants = [v for v in VARIANT_COLORS if any(s["variant"] == v for s in summary)]
     by_key = {(s["variant"], s["workload"], s["connections"]): s for s in summary}
 
@@ -61,7 +63,7 @@ def load_plots(summary: list[dict[str, Any]], directory: Path, stamp: str) -> li
     plt.close(fig)
     written.append(path)
 
-    workloads = sorted({s["workload"] for s in summary})
+    workloads = sorted({s["workload"] for s in summary}, key=lambda w: order.get(w, 9))
     top = max(s["connections"] for s in summary)
     fig, axes = plt.subplots(1, len(workloads), figsize=(5 * len(workloads), 4.2), squeeze=False)
     for ax, workload in zip(axes[0], workloads, strict=True):
