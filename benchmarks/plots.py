@@ -90,13 +90,15 @@ def load_plots(summary: list[dict[str, Any]], directory: Path, stamp: str) -> li
     return written
 
 
-def soak_plot(series: dict[str, list[tuple[float, float]]], directory: Path, stamp: str) -> Path:
+def soak_plot(
+    series: dict[str, list[tuple[float, float]]], directory: Path, stamp: str, baseline_at: float = 60.0
+) -> Path:
     """Resident memory (MiB) of each server over time."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for name, points in series.items():
         ax.plot([t for t, _ in points], [mib for _, mib in points], label=name, color=VARIANT_COLORS.get(name))
-    ax.axvline(60, color="#999999", linestyle="--", linewidth=1)
+    ax.axvline(baseline_at, color="#999999", linestyle="--", linewidth=1, label="baseline")
     ax.set_xlabel("seconds under load")
     ax.set_ylabel("RSS of all server processes, MiB")
     ax.set_title("Resident memory during the long run")
