@@ -43,6 +43,7 @@ from .procs import Server, cpu_seconds, running
 from .variants import parse_variants
 
 WAIT_PROBE = "ttft_ms=3000"
+STREAM_TIMEOUT = 120.0  # a stream that takes longer counts as an error (the run stays bounded)
 TIMING_MAX_TOKENS = 64  # longer answers than the load test's: more deltas to pace
 WAIT_PROBE_STREAMS = 512
 
@@ -136,8 +137,8 @@ async def _lane(
             count += 1
             request = _request_bytes(host, key, header, f"bench-{lane}-{count}")
             try:
-                results.append(await _one_stream(reader, writer, request))
-            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                results.append(await asyncio.wait_for(_one_stream(reader, writer, request), STREAM_TIMEOUT))
+            except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as exc:
                 failed = StreamResult(time.perf_counter())
                 failed.error = repr(exc)
                 results.append(failed)
@@ -247,8 +248,8 @@ async def _collect(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes, results: list[StreamResult]
 ) -> None:
     try:
-        results.append(await _one_stream(reader, writer, request))
-    except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+        results.append(await asyncio.wait_for(_one_stream(reader, writer, request), STREAM_TIMEOUT))
+    except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as exc:
         failed = StreamResult(time.perf_counter())
         failed.error = repr(exc)
         results.append(failed)
