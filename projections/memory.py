@@ -51,6 +51,17 @@ class MemoryViews:
                 else:
                     self._scanned = events[-1].position
 
+    def observe(self, facts: Sequence[Fact]) -> None:
+        """Apply just-recorded events at once to the views marked `eager` (idempotent ones).
+
+        Read-your-writes on this worker without a store read; the same events reach every view
+        again, in log order, when the store is followed.
+        """
+        for fact in facts:
+            for view in self.views:
+                if getattr(view, "eager", False) and fact.recorded.type in view.event_types:
+                    view.apply(fact)
+
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._follow(), name="memory-views")
 

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from .api.dispatch import TwinApp
-from .api.plane import accounts, faults, info, tenant_settings, tenants
+from .api.plane import accounts, clock, events, faults, feedback, history, info, logs, tenant_settings, tenants
 from .api.plane.auth import PlaneAuth
 from .api.plane.errors import EXCEPTION_HANDLERS
 from .config import Settings
@@ -37,7 +37,18 @@ def create_app(settings: Settings | None = None) -> TwinApp:
             await runtime.stop()
 
     app.litestar = Litestar(
-        route_handlers=[*info.ROUTES, *tenants.ROUTES, *accounts.ROUTES, *faults.ROUTES, *tenant_settings.ROUTES],
+        route_handlers=[
+            *info.ROUTES,
+            *tenants.ROUTES,
+            *accounts.ROUTES,
+            *history.ROUTES,
+            *logs.ROUTES,
+            *feedback.ROUTES,
+            *events.ROUTES,
+            *faults.ROUTES,
+            *clock.ROUTES,
+            *tenant_settings.ROUTES,
+        ],
         exception_handlers=EXCEPTION_HANDLERS,
         request_max_body_size=None,
         lifespan=[lifespan],

@@ -87,12 +87,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         serve(settings)
         return 0
+    from eventstore import StoreError
+
     from . import maintenance
 
-    if args.command == "rebuild":
-        return asyncio.run(maintenance.rebuild(settings, args.view))
-    if args.command == "export":
-        return asyncio.run(maintenance.export(settings, args.tenant, args.out))
-    if args.command == "import":
-        return asyncio.run(maintenance.import_(settings, args.file))
+    try:
+        if args.command == "rebuild":
+            return asyncio.run(maintenance.rebuild(settings, args.view))
+        if args.command == "export":
+            return asyncio.run(maintenance.export(settings, args.tenant, args.out))
+        if args.command == "import":
+            return asyncio.run(maintenance.import_(settings, args.file))
+    except (StoreError, OSError) as exc:  # a conflicting import, an unreachable store, a missing file
+        print(f"twin {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     return 2

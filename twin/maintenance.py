@@ -19,7 +19,8 @@ async def rebuild(settings: Settings, names: list[str] | None) -> int:
         runner = ProjectionRunner(store, views, durable_projections(), twin_codec())
         unknown = set(names or []) - set(runner.projections)
         if unknown:
-            print(f"twin: unknown view(s): {', '.join(sorted(unknown))}; known: {', '.join(runner.projections)}")
+            known = ", ".join(runner.projections)
+            print(f"twin: unknown view(s): {', '.join(sorted(unknown))}; known: {known}", file=sys.stderr)
             return 2
         await runner.setup()
         await runner.rebuild(names)

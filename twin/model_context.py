@@ -2,8 +2,13 @@
 
 `model_context(runtime, tenant_id)` is the single place the provider surface gets a
 `ModelContext` from: the deployment's signing key (thinking signatures), the tenant's clock
-(wall time plus any `tenant.clock.advanced`), and an id minter for tool calls. The model
-itself stays pure: everything it may know arrives here.
+(wall time plus every `tenant.clock.advanced`, from the `TenantClock` view), an id minter for
+tool calls, and a read-only look-up of the tenant's prompt cache (the `PromptCacheView`).
+
+Read-your-writes: `Runtime.record` applies a recorded `message.created` to the prompt-cache
+view at once (the view is idempotent), so the next request of the same tenant on this worker
+sees what the previous one wrote or refreshed; other workers see it as soon as they follow the
+store (milliseconds). `POST /_twin/clock` refreshes the views before it answers.
 """
 
 from __future__ import annotations
@@ -18,9 +23,16 @@ if TYPE_CHECKING:
     from .runtime import Runtime
 
 
+def tenant_now_us(runtime: Runtime, tenant_id: str) -> int:
+    """The tenant's clock: wall time plus its advances."""
+    return runtime.clock.now_us(tenant_id, time.time_ns() // 1000)
+
+
 def model_context(runtime: Runtime, tenant_id: str) -> ModelContext:
+    entries = runtime.prompt_cache.entries(tenant_id)
     return ModelContext(
         signing_key=bytes.fromhex(runtime.deployment.signing_key),
-        now_us=time.time_ns() // 1000,
+        now_us=tenant_now_us(runtime, tenant_id),
         new_tool_use_id=new_tool_use_id,
+        prompt_cache=entries.get,
     )

@@ -26,10 +26,13 @@ from eventstore import (
     open_store,
     open_views,
 )
+from projections.base import Fact
+from projections.clock import TenantClock
 from projections.codec import twin_codec
 from projections.directory import Directory
 from projections.faults import FaultBook
 from projections.memory import MemoryViews
+from projections.prompt_cache import PromptCacheView
 from projections.registry import durable_projections
 from projections.runner import ProjectionRunner
 from projections.tenant_settings import TenantSettings
@@ -48,11 +51,14 @@ class Runtime:
         views: ViewDatabase,
         codec: Codec,
         deployment: DeploymentInitialized,
-        directory: Directory,
-        fault_book: FaultBook,
         memory: MemoryViews,
         projections: ProjectionRunner,
-        tenant_settings: TenantSettings | None = None,
+        *,
+        directory: Directory,
+        fault_book: FaultBook,
+        clock: TenantClock,
+        prompt_cache: PromptCacheView,
+        tenant_settings: TenantSettings,
     ) -> None:
         self.settings = settings
         self.store = store
@@ -61,9 +67,11 @@ class Runtime:
         self.deployment = deployment
         self.directory = directory
         self.fault_book = fault_book
+        self.clock = clock
+        self.prompt_cache = prompt_cache
+        self.tenant_settings = tenant_settings
         self.memory = memory
         self.projections = projections
-        self.tenant_settings = tenant_settings if tenant_settings is not None else TenantSettings()
 
     @classmethod
     async def start(cls, settings: Settings) -> Runtime:
@@ -78,8 +86,10 @@ class Runtime:
             deployment, created_at = await _ensure_deployment(store, codec)
             directory = Directory(implicit_default=not settings.hosted, default_created_at=created_at)
             fault_book = FaultBook()
+            clock = TenantClock()
             tenant_settings = TenantSettings()
-            memory = MemoryViews(store, codec, [directory, fault_book, tenant_settings])
+            prompt_cache = PromptCacheView(clock)
+            memory = MemoryViews(store, codec, [directory, fault_book, clock, prompt_cache, tenant_settings])
             await memory.refresh()
             projections = ProjectionRunner(store, views, durable_projections(), codec)
             await projections.setup()
@@ -90,7 +100,18 @@ class Runtime:
         memory.start()
         projections.start()
         return cls(
-            settings, store, views, codec, deployment, directory, fault_book, memory, projections, tenant_settings
+            settings,
+            store,
+            views,
+            codec,
+            deployment,
+            memory,
+            projections,
+            directory=directory,
+            fault_book=fault_book,
+            clock=clock,
+            prompt_cache=prompt_cache,
+            tenant_settings=tenant_settings,
         )
 
     async def stop(self) -> None:
@@ -112,7 +133,9 @@ class Runtime:
         new_events = [
             self.codec.new_event(event, tenant_id=tenant_id, correlation_id=correlation_id) for event in events
         ]
-        return await self.store.append(stream_id, new_events, expected_version)
+        recorded = await self.store.append(stream_id, new_events, expected_version)
+        self.memory.observe([Fact(item, event) for item, event in zip(recorded, events, strict=True)])
+        return recorded
 
 
 async def _ensure_deployment(store: EventStore, codec: Codec) -> tuple[DeploymentInitialized, str]:

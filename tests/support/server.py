@@ -66,7 +66,12 @@ def run_twin(
     }
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "twin", "serve"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "twin", "serve"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() signals Granian and every worker
         )
     server = TwinServer(f"http://127.0.0.1:{port}", store_url, admin_token, process, log_path)
     try:
@@ -93,10 +98,35 @@ def _wait_healthy(server: TwinServer, workers: int, timeout: float) -> None:
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop the server and all its workers: SIGINT to the whole process group, then SIGKILL to
+    whatever is left of the group (no orphan workers, even if the main process died first)."""
+    group = process.pid  # start_new_session=True: the server leads its own group
     if process.poll() is None:
-        process.send_signal(signal.SIGINT)
+        _signal_group(group, signal.SIGINT)
         try:
             process.wait(20)
         except subprocess.TimeoutExpired:
-            process.kill()
+            _signal_group(group, signal.SIGKILL)
             process.wait(10)
+    deadline = time.monotonic() + 10
+    while _group_alive(group) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    if _group_alive(group):
+        _signal_group(group, signal.SIGKILL)
+
+
+def _signal_group(group: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(group, sig)
+    except ProcessLookupError:
+        pass
+
+
+def _group_alive(group: int) -> bool:
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -48,14 +48,21 @@ class Completion(msgspec.Struct, frozen=True, gc=False):
         )
 
 
+def no_prompt_cache(prefix_hash: str) -> int | None:
+    """An empty prompt cache: nothing is live."""
+    return None
+
+
 class ModelContext(msgspec.Struct, frozen=True, gc=False):
     """What the synthetic model may know beyond the request. Everything it needs to stay pure.
 
     `signing_key` signs thinking blocks (per deployment); `now_us` is the tenant's clock (for
     prompt-cache TTLs); `new_tool_use_id` mints `toolu_` ids (random: ids stay unique while
-    content is deterministic).
+    content is deterministic); `prompt_cache` is a read-only look-up of the tenant's prompt
+    cache: a prefix hash's expiry (tenant-clock microseconds), or None when never written.
     """
 
     signing_key: bytes
     now_us: int
     new_tool_use_id: Callable[[], str]
+    prompt_cache: Callable[[str], int | None] = no_prompt_cache

@@ -21,8 +21,15 @@ def canonical_json(value: Any) -> bytes:
     return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
 
 
+def _raw(value: Any) -> Any:
+    """Raw JSON kept undecoded by the wire layer (tool schemas, inputs) joins the hash decoded."""
+    if isinstance(value, msgspec.Raw):
+        return msgspec.json.decode(value)
+    raise NotImplementedError(f"cannot hash a {type(value).__name__}")
+
+
 def request_seed(request: msgspec.Struct) -> bytes:
-    builtins = msgspec.to_builtins(request)
+    builtins = msgspec.to_builtins(request, enc_hook=_raw)
     if isinstance(builtins, dict):
         builtins = {key: value for key, value in builtins.items() if key not in _IGNORED}
     return hashlib.sha256(canonical_json(builtins)).digest()

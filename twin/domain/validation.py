@@ -675,6 +675,39 @@ def check_thinking(ctx: _Ctx) -> None:
         )
 
 
+def check_thinking_first(ctx: _Ctx) -> None:
+    """With ``thinking.type: "enabled"``, inside a tool loop (the last message is a ``user``
+    message carrying a ``tool_result``), the last ``assistant`` message must start with a
+    thinking block (real wording, "preceeding" included)::
+
+        messages.N.content.0.type: Expected `thinking` or `redacted_thinking`, but found `text`.
+        When `thinking` is enabled, a final `assistant` message must start with a thinking block
+        (preceeding the lastmost set of `tool_use` and `tool_result` blocks). ...
+    """
+    if ctx.thinking.type != "enabled" or not ctx.messages:
+        return
+    last = ctx.messages[-1]
+    if last.role != "user" or isinstance(last.content, str):
+        return
+    if not any(type(block) is ToolResultParam for block in last.content):
+        return
+    for index in range(len(ctx.messages) - 2, -1, -1):
+        message = ctx.messages[index]
+        if message.role != "assistant":
+            continue
+        content = message.content
+        found = "text" if isinstance(content, str) else (content[0].type if content else None)
+        if found is None or found in ("thinking", "redacted_thinking"):
+            return
+        raise invalid_request(
+            f"messages.{index}.content.0.type: Expected `thinking` or `redacted_thinking`, but found `{found}`. "
+            "When `thinking` is enabled, a final `assistant` message must start with a thinking block "
+            "(preceeding the lastmost set of `tool_use` and `tool_result` blocks). We recommend you include "
+            "thinking blocks from previous turns. To avoid this requirement, disable `thinking`. Please consult "
+            "our documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
+        )
+
+
 _FORCED = (ToolChoiceAny, ToolChoiceTool)
 
 
@@ -750,6 +783,7 @@ RULES: tuple[Rule, ...] = (
     check_prefill,
     check_tools,
     check_thinking,
+    check_thinking_first,
     check_tool_choice,
     check_effort,
     check_stop_sequences,

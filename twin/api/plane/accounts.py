@@ -18,6 +18,7 @@ from ...events import ApiKeyIssued, ApiKeyRevoked, Resource
 from ...security import hash_api_key, mask_key, new_api_key
 from .call import PlaneCall
 from .errors import not_found
+from .params import Query
 from .tenants import NAME_LIMIT
 
 if TYPE_CHECKING:
@@ -80,6 +81,8 @@ async def create_account(request: Request[Any, Any, Any]) -> Response[Any]:
 async def list_accounts(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.account.list") as call:
         caller = await call.authenticate_tenant_or_admin()
+        Query(request, ())
+        await call.runtime.memory.refresh()  # keys minted or revoked a moment ago on another worker
         directory = call.runtime.directory
         records = directory.keys_by_id.values() if caller.admin else directory.keys_of(caller.tenant_id)
         accounts = [account_view(record) for record in sorted(records, key=lambda r: (r.created_at, r.api_key_id))]

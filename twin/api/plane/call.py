@@ -15,17 +15,22 @@ log view sees failures too. Successful reads record `operation.recorded` via `re
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import logging
+from collections.abc import Iterable, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import msgspec
 from litestar import Request, Response
+from litestar.exceptions import HTTPException
+
+from eventstore import RecordedEvent
 
 from ...events import OperationRecorded, Resource
 from ...ids import new_request_id
 from .auth import Caller, PlaneAuth, plane_auth
-from .errors import CORRELATION_HEADER, PlaneError, bad_request, too_large
+from .errors import CORRELATION_HEADER, PlaneError, bad_request, forbidden, too_large
 
 if TYPE_CHECKING:
     from ...runtime import Runtime
@@ -33,6 +38,10 @@ if TYPE_CHECKING:
 T = TypeVar("T")
 
 BODY_LIMIT = 1024 * 1024
+VIEW_WAIT_S = 5.0  # read-your-writes: the longest a read waits for a durable view to catch up
+STALE_HEADER = "twin-view-stale"
+
+log = logging.getLogger("twin.plane")
 
 
 class PlaneCall:
@@ -44,6 +53,7 @@ class PlaneCall:
         self.correlation_id = new_request_id()
         self.caller: Caller | None = None
         self.resource: Resource | None = None
+        self.stale = False
         request.scope.setdefault("state", {})["correlation_id"] = self.correlation_id
 
     @classmethod
@@ -58,6 +68,14 @@ class PlaneCall:
     ) -> None:
         if isinstance(exc, PlaneError):
             await self._record_failure(exc)
+        elif isinstance(exc, HTTPException):
+            await self._record_failure(PlaneError(exc.status_code, str(exc.detail or "http error")))
+        elif isinstance(exc, Exception):  # answered as a 500 by the exception handler; recorded if possible
+            try:
+                error = PlaneError(500, "internal error", reason=f"internal_error: {type(exc).__name__}")
+                await self._record_failure(error)
+            except Exception:
+                log.exception("could not record the failure of %s", self.operation)
 
     async def authenticate_tenant(self) -> Caller:
         self.caller = await self.auth.tenant(self.request)
@@ -87,8 +105,33 @@ class PlaneCall:
         except msgspec.DecodeError as exc:
             raise bad_request(f"malformed JSON: {exc}") from exc
 
-    async def record(self, stream_id: str, events: Sequence[msgspec.Struct], *, tenant_id: str | None) -> None:
-        await self.runtime.record(stream_id, events, tenant_id=tenant_id or "", correlation_id=self.correlation_id)
+    def scope(self, requested: str | None) -> str | None:
+        """Whose data a read covers: a tenant only its own (asking for another's is a 403); the
+        admin everyone's (None) or the `tenant_id` it names."""
+        caller = self.caller
+        assert caller is not None, "authenticate first"
+        if caller.admin:
+            return requested
+        if requested is not None and requested != caller.tenant_id:
+            raise forbidden("a tenant can only read its own data (tenant_id filter is for the operator admin)")
+        return caller.tenant_id
+
+    async def current(self, names: Iterable[str]) -> None:
+        """Read your writes: bring these durable views up to the store's head as of now, so this
+        read sees every write acknowledged before it (on any worker). Bounded: past VIEW_WAIT_S
+        the read is answered from the view as it is, flagged with a `twin-view-stale: 1` header."""
+        try:
+            await asyncio.wait_for(self.runtime.projections.catch_up(list(names)), VIEW_WAIT_S)
+        except TimeoutError:
+            log.warning("views %s did not catch up within %ss; answering stale", list(names), VIEW_WAIT_S)
+            self.stale = True
+
+    async def record(
+        self, stream_id: str, events: Sequence[msgspec.Struct], *, tenant_id: str | None
+    ) -> list[RecordedEvent]:
+        return await self.runtime.record(
+            stream_id, events, tenant_id=tenant_id or "", correlation_id=self.correlation_id
+        )
 
     async def record_read(self, details: dict[str, Any] | None = None) -> None:
         """The log record of a successful operation that changes nothing (a listing, a lookup)."""
@@ -102,8 +145,11 @@ class PlaneCall:
         await self.record(f"request-{self.correlation_id}", [event], tenant_id=self._log_tenant())
 
     def respond(self, content: Any, *, status: int = 200, headers: dict[str, str] | None = None) -> Response[Any]:
+        extra = {STALE_HEADER: "1"} if self.stale else {}
         return Response(
-            content, status_code=status, headers={CORRELATION_HEADER: self.correlation_id, **(headers or {})}
+            content,
+            status_code=status,
+            headers={CORRELATION_HEADER: self.correlation_id, **extra, **(headers or {})},
         )
 
     def _log_tenant(self) -> str:
