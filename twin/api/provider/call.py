@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from projections.directory import KeyRecord
 from twin.domain import faults
+from twin.domain.timing import TimingProfile
 from twin.events import FaultRule, OperationRecorded, Resource
 from twin.faults import claim_fault
 from twin.ids import new_request_id
@@ -27,6 +28,7 @@ from twin.wire.response import error_envelope
 from twin.wire.versions import parse_betas, resolve_api_version
 
 from ..asgi import ClientGone, Receive, Scope, Send
+from ..pacing import profile_for
 from .headers import HeaderFactory
 
 if TYPE_CHECKING:
@@ -61,6 +63,7 @@ class Call:
         "_beta_headers",
         "_content_length",
         "_fault_header",
+        "_timing_header",
         "_version_header",
         "_x_api_key",
         "fault",
@@ -93,6 +96,7 @@ class Call:
         self._beta_headers: list[str] = []
         self._content_length: int | None = None
         self._fault_header: str | None = None
+        self._timing_header: bytes | None = None
         self.fault: FaultRule | None = None
         for name, value in scope["headers"]:
             if name == b"x-api-key":
@@ -108,6 +112,8 @@ class Call:
                 self._beta_headers.append(value.decode("latin-1"))
             elif name == b"x-twin-fault":
                 self._fault_header = value.decode("latin-1")
+            elif name == b"x-twin-timing":
+                self._timing_header = value
             elif name == b"content-length":
                 try:
                     self._content_length = int(value)
@@ -119,6 +125,12 @@ class Call:
     @property
     def tenant_id(self) -> str:
         return self.key.tenant_id if self.key is not None else ""
+
+    def timing_profile(self, model: str) -> TimingProfile | None:
+        """The timing profile of this request (x-twin-timing > tenant setting > model), usually None.
+
+        A malformed ``x-twin-timing`` is a 400 ``invalid_request_error``."""
+        return profile_for(self.runtime, self._timing_header, self.tenant_id, model)
 
     def api_version(self) -> str:
         return resolve_api_version(self._version_header)

@@ -9,10 +9,15 @@ stream ``request-<request id>``) and only then the answer: JSON, or SSE in two w
 
 from __future__ import annotations
 
+import time
+
 import msgspec
 
+from twin.domain.completion import Completion
 from twin.domain.faults import DEFAULT_MESSAGES
 from twin.domain.model import respond
+from twin.domain.seed import request_seed
+from twin.domain.timing import TimingProfile
 from twin.domain.tokens import count_input_tokens
 from twin.domain.validation import (
     check_context_window,
@@ -25,8 +30,9 @@ from twin.model_context import model_context
 from twin.wire.decode import decode_count_tokens_request, decode_messages_request
 from twin.wire.encode import encode, sse_event
 from twin.wire.events import ErrorEvent
-from twin.wire.response import ErrorBody, MessageTokensCount
+from twin.wire.response import ErrorBody, Message, MessageTokensCount
 
+from .. import pacing
 from ..asgi import Receive
 from .call import Call
 from .sse import render_stream
@@ -39,12 +45,14 @@ COUNT_TOKENS_BODY_LIMIT = 32 * 1024 * 1024
 
 
 async def create_message(call: Call, receive: Receive) -> None:
+    accepted_at = time.monotonic()
     body = await call.read_body(receive, MESSAGES_BODY_LIMIT)
     key = await call.authenticate()
     api_version = call.api_version()
     betas = call.betas()
     request = decode_messages_request(body, api_version=api_version, betas=betas)
     conversation = validate_messages_request(request, api_version=api_version, betas=betas)
+    profile = call.timing_profile(conversation.model.id)  # None unless asked for: the default never sleeps
     break_after = await call.fail_unless_streamed("messages.create", request.model, stream=conversation.stream)
     completion = respond(conversation, model_context(call.runtime, key.tenant_id))
     usage = completion.usage
@@ -76,11 +84,35 @@ async def create_message(call: Call, receive: Receive) -> None:
     await call.runtime.record(
         f"request-{call.request_id}", [event], tenant_id=key.tenant_id, correlation_id=call.request_id
     )
+    if profile is not None:
+        await _send_paced(call, profile, request_seed(request), message, completion, conversation.stream, accepted_at)
+        return
     if not conversation.stream:
         await call.send_json(response)
         return
     frames = render_stream(message, completion)
     await _send_stream(call, frames[0], b"".join(frames[1:]))
+
+
+async def _send_paced(
+    call: Call,
+    profile: TimingProfile,
+    seed: bytes,
+    message: Message,
+    completion: Completion,
+    stream: bool,
+    accepted_at: float,
+) -> None:
+    """The answer paced by a timing profile (twin/api/pacing.py): a stream's events on the
+    profile's schedule, a JSON answer once the whole schedule has elapsed."""
+    output_tokens = completion.usage.output_tokens
+    if not stream:
+        await pacing.wait_until(accepted_at, pacing.json_delay(profile, seed, output_tokens))
+        await call.send_json(encode(message))
+        return
+    call.started = True
+    await call.send({"type": "http.response.start", "status": 200, "headers": call.headers.sse(call.request_id)})
+    await pacing.send_stream(call.send, profile, seed, render_stream(message, completion), output_tokens, accepted_at)
 
 
 async def _send_stream(call: Call, head: bytes, rest: bytes) -> None:
