@@ -20,11 +20,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 @pytest.fixture(scope="module")
 def two_workers(session_postgres_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TwinServer]:
-    # Known issue (projections/runner.py): two workers creating the view tables of a brand-new
-    # schema at the same moment race (UniqueViolation on CREATE TABLE IF NOT EXISTS); one worker
-    # sets the schema up first.
-    with run_twin(session_postgres_url, tmp_path_factory.mktemp("setup")):
-        pass
     with run_twin(
         session_postgres_url, tmp_path_factory.mktemp("workers"), workers=2, admin_token=ADMIN_TOKEN
     ) as server:
