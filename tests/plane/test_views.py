@@ -362,3 +362,15 @@ def test_tenant_listing(twin: TwinServer) -> None:
     assert [(t["tenant_id"], t["friendly_name"]) for t in admin["tenants"]] == [(tenant.tenant_id, "listed")]
     newest = _admin_get(twin, "/_twin/tenants", limit=1).json()
     assert newest["has_more"] is True
+
+
+def test_admin_filters_accounts_by_tenant(twin: TwinServer) -> None:
+    alice, bob = create_tenant(twin.base_url), create_tenant(twin.base_url)
+    account = alice.mint_account()
+    bob.mint_key()
+    listed = _admin_get(twin, "/_twin/accounts", tenant_id=alice.tenant_id).json()["accounts"]
+    assert [a["api_key_id"] for a in listed] == [account["api_key_id"]]
+    assert bob.get("/_twin/accounts", tenant_id=alice.tenant_id).status_code == 403
+    assert [a["tenant_id"] for a in bob.get("/_twin/accounts", tenant_id=bob.tenant_id).json()["accounts"]] == [
+        bob.tenant_id
+    ]
