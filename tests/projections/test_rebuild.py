@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 import pytest
 
-from eventstore import EventStore, ViewDatabase, open_views
+from eventstore import EventStore, open_views
 from projections.codec import twin_codec
 from projections.registry import durable_projections
 from projections.runner import ProjectionRunner
+from tests.support.views import dump_views
 from twin.events import (
     ApiKeyIssued,
     ApiKeyRevoked,
@@ -114,15 +113,6 @@ async def _workload(store: EventStore, rounds: int, start: int = 0) -> None:
             )
 
 
-async def _dump(views: ViewDatabase) -> dict[str, list[tuple[Any, ...]]]:
-    dump: dict[str, list[tuple[Any, ...]]] = {}
-    for projection in durable_projections():
-        for table in projection.tables:
-            dump[table] = await views.fetch(f"SELECT * FROM {table} ORDER BY 1")
-    dump["checkpoints"] = await views.fetch("SELECT name, position, version FROM view_checkpoints ORDER BY name")
-    return dump
-
-
 @pytest.mark.parametrize("batch_size", [1, 7, 1000])
 async def test_rebuilt_views_equal_incremental_ones(store: EventStore, store_url: str, batch_size: int) -> None:
     views = await open_views(store_url)
@@ -132,18 +122,18 @@ async def test_rebuilt_views_equal_incremental_ones(store: EventStore, store_url
         for chunk in range(4):  # catch up after each chunk: the incremental path
             await _workload(store, 5, start=chunk * 5)
             await runner.catch_up()
-        incremental = await _dump(views)
+        incremental = await dump_views(views)
         assert len(incremental["v_messages"]) == 20
         assert len(incremental["v_logs"]) > 100
         assert len(incremental["v_feedback"]) == 7
         assert {row[1] for row in incremental["checkpoints"]} == {await store.head()}
 
         await runner.rebuild()
-        assert await _dump(views) == incremental
+        assert await dump_views(views) == incremental
 
         fresh = ProjectionRunner(store, views, durable_projections(), twin_codec())
         await fresh.rebuild(["logs"])
-        assert await _dump(views) == incremental
+        assert await dump_views(views) == incremental
     finally:
         await views.close()
 
@@ -155,10 +145,10 @@ async def test_setup_keeps_views_and_a_version_bump_rebuilds(store: EventStore, 
         await runner.setup()
         await _workload(store, 4)
         await runner.catch_up()
-        before = await _dump(views)
+        before = await dump_views(views)
         again = ProjectionRunner(store, views, durable_projections(), twin_codec())
         await again.setup()
-        assert await _dump(views) == before  # same versions: nothing dropped
+        assert await dump_views(views) == before  # same versions: nothing dropped
 
         class Bumped(type(durable_projections()[2])):  # type: ignore[misc]
             version = 99
