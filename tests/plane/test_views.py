@@ -261,6 +261,7 @@ def test_feedback_is_recorded_pending_and_listed(twin: TwinServer) -> None:
         (b'{"body": "hi", "context": "text"}', 400, "context"),
         (b'{"body": "hi", "mood": "sad"}', 400, "unknown field"),
         (b'{"body": "hi", "context": {"pad": "' + b"x" * 70000 + b'"}}', 413, "too large"),
+        (b'{"body": "hi", "context": {"deep": ' + b"[" * 30000 + b"]" * 30000 + b"}}", 400, "nested too deeply"),
     ],
 )
 def test_bad_feedback_is_refused(twin: TwinServer, body: bytes, status: int, fragment: str) -> None:

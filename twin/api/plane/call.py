@@ -120,6 +120,8 @@ class PlaneCall:
             raise bad_request(f"invalid request body: {exc}") from exc
         except msgspec.DecodeError as exc:
             raise bad_request(f"malformed JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise bad_request("invalid request body: JSON nested too deeply") from exc
 
     def scope(self, requested: str | None) -> str | None:
         """Whose data a read covers: a tenant only its own (asking for another's is a 403); the
