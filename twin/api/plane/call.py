@@ -7,10 +7,22 @@
         await call.record(f"tenant-{caller.tenant_id}", [event], tenant_id=caller.tenant_id)
         return call.respond({...}, status=201)
 
+A read of a durable view:
+
+    async with PlaneCall.start(request, "twin.log.list") as call:
+        await call.authenticate_tenant_or_admin()
+        query = Query(request, {...})                   # 400 on unknown or malformed parameters
+        tenant_id = call.scope(query.text("tenant_id"))  # a tenant: its own; the admin: any or all
+        await call.current(["logs"])                    # read your writes (bounded wait)
+        ... read the view ...
+        await call.record_read({"count": n})
+        return call.respond({...})
+
 Every inbound request gets one correlation id (`req_...`), carried by all its events and
-returned in the `request-id` header. An operation that fails with a `PlaneError` appends an
-`operation.recorded` failure (with the tenant when known) before the error is answered, so the
-log view sees failures too. Successful reads record `operation.recorded` via `record_read`.
+returned in the `request-id` header. An operation that fails (a `PlaneError`, an HTTP error or
+anything unexpected) appends an `operation.recorded` failure (with the tenant when known)
+before the error is answered, so the log view sees failures too. Successful reads record
+`operation.recorded` via `record_read`.
 """
 
 from __future__ import annotations
