@@ -36,3 +36,16 @@ def model_context(runtime: Runtime, tenant_id: str) -> ModelContext:
         new_tool_use_id=new_tool_use_id,
         prompt_cache=entries.get,
     )
+
+
+async def current_model_context(runtime: Runtime, tenant_id: str, *, uses_cache: bool) -> ModelContext:
+    """`model_context`, first catching up with the store when the request uses the prompt cache.
+
+    With several workers, the previous request of a tenant (or its `POST /_twin/clock`) may have
+    been recorded by another worker a moment ago; one `refresh()` (a head read when nothing is
+    new) makes this worker's cache and clock views current before the answer is computed.
+    `uses_cache` is `conversation.cache_breakpoints > 0`.
+    """
+    if uses_cache:
+        await runtime.memory.refresh()
+    return model_context(runtime, tenant_id)

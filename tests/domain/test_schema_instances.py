@@ -285,3 +285,59 @@ def test_float_multiple_of_is_exact() -> None:
 def test_unsatisfiable_schemas_raise(schema: Any) -> None:
     with pytest.raises(UnsatisfiableSchema):
         instance_for(schema, random.Random(0))
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {
+            "type": "object",
+            "patternProperties": {"^x-[a-z]+$": {"type": "integer"}},
+            "minProperties": 2,
+            "additionalProperties": False,
+        },
+        {
+            "type": "array",
+            "contains": {"type": "integer", "minimum": 100},
+            "minContains": 1,
+            "items": {"type": "integer"},
+        },
+        {"type": "integer", "not": {"enum": list(range(11))}, "minimum": 0, "maximum": 12},
+        {
+            "type": "object",
+            "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+            "dependentRequired": {"a": ["b"]},
+            "required": ["a"],
+        },
+        {"type": ["integer", "string"], "minLength": 3, "minimum": 5},
+        {"type": "string", "pattern": "^[a-z]+$", "minLength": 10, "maxLength": 12},
+        {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+        {
+            "type": "array",
+            "prefixItems": [{"const": "x"}, {"type": "integer"}],
+            "items": {"type": "boolean"},
+            "minItems": 4,
+        },
+        {"type": "object", "propertyNames": {"pattern": "^[a-z]{3}$"}, "minProperties": 2},
+        {
+            "anyOf": [
+                {"type": "null"},
+                {"type": "object", "properties": {"q": {"type": "string", "format": "date"}}, "required": ["q"]},
+            ]
+        },
+        {"type": "string", "format": "ipv6"},
+        {"type": "string", "pattern": "^(?!foo)[a-z]{3}$"},
+        {"type": "string", "pattern": r"^\d{3}-\d{2}-\d{4}$"},
+        {"type": "integer", "multipleOf": 7, "exclusiveMinimum": 14, "exclusiveMaximum": 22},
+        {"type": "number", "multipleOf": 0.01, "minimum": 0.015, "maximum": 0.02},
+        {
+            "oneOf": [
+                {"type": "object", "properties": {"kind": {"const": "a"}}, "required": ["kind"]},
+                {"type": "object", "properties": {"kind": {"const": "b"}}, "required": ["kind"]},
+            ]
+        },
+    ],
+)
+def test_more_keywords(schema: dict[str, Any]) -> None:
+    for seed in range(8):
+        check(schema, seed)

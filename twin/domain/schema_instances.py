@@ -454,8 +454,9 @@ class _Generator:
     def valid(self, schema: Any, name: str, depth: int, path: str) -> Any:
         """Generate, check, retry: a value that `is_valid` accepts."""
         last: UnsatisfiableSchema | None = None
-        for attempt in range(_ATTEMPTS):
-            minimal = depth >= _MAX_DEPTH or attempt >= _ATTEMPTS // 2
+        attempts = _ATTEMPTS * 4 if isinstance(schema, dict) and "not" in schema else _ATTEMPTS  # `not` is only checked
+        for attempt in range(attempts):
+            minimal = depth >= _MAX_DEPTH or attempt >= attempts - _ATTEMPTS // 2
             try:
                 value = self.gen(schema, name, depth, path, minimal)
             except UnsatisfiableSchema as error:
@@ -702,7 +703,13 @@ class _Generator:
                 key = string_for_pattern(pattern, rng)
                 sub = patterns[pattern]
             elif extra is not False:
-                key, sub = f"{rng.choice(_WORDS)}_{serial}", extra if isinstance(extra, dict) else True
+                names = schema.get("propertyNames")
+                key = (
+                    str(self.valid(names, "", depth + 1, path))
+                    if names is not None
+                    else f"{rng.choice(_WORDS)}_{serial}"
+                )
+                sub = extra if isinstance(extra, dict) else True
             else:
                 raise UnsatisfiableSchema("!minProperties cannot be met without additional properties", path)
             if key not in out:
