@@ -110,10 +110,22 @@ class MessagesProjection(Projection):
                 rows,
             )
 
-    async def page(self, db: ViewDatabase, tenant_id: str | None, window: Window) -> Page:
+    async def page(
+        self,
+        db: ViewDatabase,
+        tenant_id: str | None,
+        window: Window,
+        *,
+        api_key_id: str | None = None,
+        model: str | None = None,
+    ) -> Page:
         filters = Filters()
         if tenant_id is not None:
             filters.add("tenant_id = ?", tenant_id)
+        if api_key_id is not None:
+            filters.add("api_key_id = ?", api_key_id)
+        if model is not None:
+            filters.add("model = ?", model)
         return await read_page(db, "v_messages", self.columns, "position", filters, window)
 
     async def get(self, db: ViewDatabase, message_id: str) -> tuple[Any, ...] | None:

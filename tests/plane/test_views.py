@@ -82,6 +82,23 @@ def test_history_is_newest_first_and_pages_by_cursor(twin: TwinServer) -> None:
     assert forward == ids
 
 
+def test_history_filters_by_key_and_model(twin: TwinServer) -> None:
+    tenant = create_tenant(twin.base_url)
+    events = [
+        message_created("one", api_key_id="apikey_a"),
+        message_created("two", api_key_id="apikey_b"),
+        message_created("three", api_key_id="apikey_a", model="claude-haiku-4-5"),
+    ]
+    for event in events:
+        append_events(twin.store_url, f"request-{event.message_id}", [event], tenant_id=tenant.tenant_id)
+    ids = [event.message_id for event in events]
+    by_key = tenant.get("/_twin/messages", api_key_id="apikey_a").json()["messages"]
+    assert [m["id"] for m in by_key] == [ids[2], ids[0]]
+    by_model = tenant.get("/_twin/messages", model="claude-haiku-4-5").json()["messages"]
+    assert [m["id"] for m in by_model] == [ids[2]]
+    assert tenant.get("/_twin/messages", api_key_id="apikey_b", model="claude-haiku-4-5").json()["messages"] == []
+
+
 def test_a_message_shows_request_and_response(twin: TwinServer) -> None:
     tenant = create_tenant(twin.base_url)
     (message_id,) = _messages(twin, tenant, 1)
