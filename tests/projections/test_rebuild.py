@@ -53,8 +53,10 @@ async def _workload(store: EventStore, rounds: int, start: int = 0) -> None:
     for i in range(start, start + rounds):
         tenant = f"tenant-{i % 3}"
         key = f"apikey_{i}"
-        if i < 3:
-            await record(f"tenant-{tenant}", tenant, f"req_t{i}", TenantCreated(tenant, f"T{i}", "scrypt$x", "2026"))
+        if i < 3:  # a NUL in a name (PostgreSQL text refuses it) must not wedge a view
+            await record(
+                f"tenant-{tenant}", tenant, f"req_t{i}", TenantCreated(tenant, f"T{i}\x00", "scrypt$x", "2026")
+            )
         await record(
             f"tenant-{tenant}", tenant, f"req_k{i}", ApiKeyIssued(key, tenant, "ci", f"h{i}", "sk-…abcd", "2026")
         )
@@ -103,7 +105,7 @@ async def _workload(store: EventStore, rounds: int, start: int = 0) -> None:
                 f"request-b{i}",
                 tenant,
                 f"req_b{i}",
-                FeedbackSubmitted(f"fb_{i}", f"feedback {i}", "bug", {"i": i}),
+                FeedbackSubmitted(f"fb_{i}", f"feedback\x00 {i}", "bug", {"i": i, "nul": "\x00"}),
                 OperationRecorded(
                     plane="twin",
                     operation="twin.feedback.get",

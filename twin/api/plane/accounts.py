@@ -8,7 +8,7 @@ every worker through the store's change feed within a second.
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 from litestar import Request, Response, delete, get, post
@@ -19,7 +19,7 @@ from ...security import hash_api_key, mask_key, new_api_key
 from .call import PlaneCall
 from .errors import not_found
 from .params import Query
-from .tenants import NAME_LIMIT
+from .tenants import FriendlyName
 
 if TYPE_CHECKING:
     from projections.directory import KeyRecord
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 class CreateAccount(msgspec.Struct, forbid_unknown_fields=True):
     kind: Literal["api_key"]
-    friendly_name: Annotated[str, msgspec.Meta(max_length=NAME_LIMIT)] | None = None
+    friendly_name: FriendlyName | None = None
 
 
 _ID_LIMIT = 128

@@ -82,7 +82,8 @@ async def get_message(request: Request[Any, Any, Any], message_id: str) -> Respo
         Query(request, ())
         call.resource = Resource("message", message_id[:_ID_LIMIT])
         await call.current([MESSAGES.name])
-        row = await MESSAGES.get(call.runtime.views, message_id) if len(message_id) <= _ID_LIMIT else None
+        findable = len(message_id) <= _ID_LIMIT and "\x00" not in message_id
+        row = await MESSAGES.get(call.runtime.views, message_id) if findable else None
         if row is None or not caller.may_see(row[MESSAGES.columns.index("tenant_id")]):
             raise not_found(f"no message {message_id[:_ID_LIMIT]}")
         await call.record_read()
