@@ -62,12 +62,16 @@ class CatchesUp(Protocol):
 
 async def views_current(runner: CatchesUp, names: Iterable[str], timeout: float) -> bool:
     """Bring durable views up to the store's head as of now; False if that took over `timeout`
-    seconds (the views stay as they are; the runner finishes in the background)."""
+    seconds or failed (the views stay as they are and answer stale; the runner retries in the
+    background), so a view that cannot advance never turns reads into errors or hangs."""
     wanted = list(names)
     try:
         await asyncio.wait_for(runner.catch_up(wanted), timeout)
     except TimeoutError:
         log.warning("views %s did not catch up within %ss; answering stale", wanted, timeout)
+        return False
+    except Exception:
+        log.exception("views %s could not catch up; answering stale", wanted)
         return False
     return True
 
