@@ -392,3 +392,14 @@ def test_admin_filters_accounts_by_tenant(twin: TwinServer) -> None:
     assert [a["tenant_id"] for a in bob.get("/_twin/accounts", tenant_id=bob.tenant_id).json()["accounts"]] == [
         bob.tenant_id
     ]
+
+
+def test_admin_sees_the_views_state(twin: TwinServer) -> None:
+    tenant = create_tenant(twin.base_url)
+    tenant.get("/_twin/logs")
+    state = _admin_get(twin, "/_twin/views").json()
+    names = {view["name"] for view in state["views"]}
+    assert {"tenants", "api_keys", "messages", "logs", "feedback"} <= names
+    assert all(0 <= view["position"] <= state["head"] for view in state["views"])
+    assert tenant.get("/_twin/views").status_code == 403
+    assert httpx.get(f"{twin.base_url}/_twin/views").status_code == 401
