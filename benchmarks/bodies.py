@@ -1,7 +1,9 @@
 """What the benchmarks send, and the reference answers the raw ASGI app serves.
 
 Requests: a ~300-byte Messages request (model, max_tokens, system, one user message,
-temperature, metadata), streamed or not, and a count_tokens request. Answers: the reference app
+temperature, metadata), streamed or not, and a count_tokens request. `max_tokens` is 16: the
+twin's answer is then a ~600-byte message and a 22-event stream (~3 KB), the sizes behind the
+figures of the performance issue; a longer answer mostly measures the synthetic text generator. Answers: the reference app
 serves fixed bytes; `benchmarks.load` first asks the twin for its real answers to these very
 requests and hands those bytes to the reference app, so both serve the same bytes. Without a
 twin that answers, the built-in answers below (a ~600-byte message, a 22-event stream, a
@@ -20,7 +22,10 @@ SYSTEM = "You are a concise assistant used as a load-test target."
 PROMPT = "Write a haiku about measuring the throughput of a digital twin of an HTTP API."
 
 
-def message_request(*, stream: bool, max_tokens: int = 256, user: str = "bench-user-1") -> bytes:
+LOAD_MAX_TOKENS = 16
+
+
+def message_request(*, stream: bool, max_tokens: int = LOAD_MAX_TOKENS, user: str = "bench-user-1") -> bytes:
     return msgspec.json.encode(
         {
             "model": MODEL,

@@ -12,6 +12,7 @@ VARIANT_COLORS = {
     "pg-w1": "#2ca02c",
     "pg-w2": "#98df8a",
 }
+WORKLOAD_ORDER = ("messages", "stream", "count_tokens")
 
 
 def _pyplot() -> Any:
@@ -30,7 +31,8 @@ def load_plots(summary: list[dict[str, Any]], directory: Path, stamp: str) -> li
     plt = _pyplot()
     directory.mkdir(exist_ok=True)
     written = []
-    cells = sorted({(s["workload"], s["connections"]) for s in summary}, key=lambda c: (c[0], c[1]))
+    order = {name: index for index, name in enumerate(WORKLOAD_ORDER)}
+    cells = sorted({(s["workload"], s["connections"]) for s in summary}, key=lambda c: (order.get(c[0], 9), c[1]))
     variants = [v for v in VARIANT_COLORS if any(s["variant"] == v for s in summary)]
     by_key = {(s["variant"], s["workload"], s["connections"]): s for s in summary}
 
@@ -61,7 +63,7 @@ def load_plots(summary: list[dict[str, Any]], directory: Path, stamp: str) -> li
     plt.close(fig)
     written.append(path)
 
-    workloads = sorted({s["workload"] for s in summary})
+    workloads = sorted({s["workload"] for s in summary}, key=lambda w: order.get(w, 9))
     top = max(s["connections"] for s in summary)
     fig, axes = plt.subplots(1, len(workloads), figsize=(5 * len(workloads), 4.2), squeeze=False)
     for ax, workload in zip(axes[0], workloads, strict=True):
@@ -88,13 +90,15 @@ def load_plots(summary: list[dict[str, Any]], directory: Path, stamp: str) -> li
     return written
 
 
-def soak_plot(series: dict[str, list[tuple[float, float]]], directory: Path, stamp: str) -> Path:
+def soak_plot(
+    series: dict[str, list[tuple[float, float]]], directory: Path, stamp: str, baseline_at: float = 60.0
+) -> Path:
     """Resident memory (MiB) of each server over time."""
     plt = _pyplot()
     fig, ax = plt.subplots(figsize=(8, 4.5))
     for name, points in series.items():
         ax.plot([t for t, _ in points], [mib for _, mib in points], label=name, color=VARIANT_COLORS.get(name))
-    ax.axvline(60, color="#999999", linestyle="--", linewidth=1)
+    ax.axvline(baseline_at, color="#999999", linestyle="--", linewidth=1, label="baseline")
     ax.set_xlabel("seconds under load")
     ax.set_ylabel("RSS of all server processes, MiB")
     ax.set_title("Resident memory during the long run")

@@ -95,7 +95,7 @@ def soak(args: argparse.Namespace) -> int:
     }
     written = write_report("soak", out, report)
     if series:
-        written.append(plots.soak_plot(series, RESULTS, out))
+        written.append(plots.soak_plot(series, RESULTS, out, baseline_at))
     print("\n" + "\n".join(f"wrote {path}" for path in written))
     return 0
 

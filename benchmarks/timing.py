@@ -43,6 +43,8 @@ from .procs import Server, cpu_seconds, running
 from .variants import parse_variants
 
 WAIT_PROBE = "ttft_ms=3000"
+STREAM_TIMEOUT = 120.0  # a stream that takes longer counts as an error (the run stays bounded)
+TIMING_MAX_TOKENS = 64  # longer answers than the load test's: more deltas to pace
 WAIT_PROBE_STREAMS = 512
 
 
@@ -61,7 +63,7 @@ def _request_bytes(host: str, key: str, header: str, user: str = "bench-user-1")
     """A paced stream request. `user` goes into metadata.user_id: a different user gives the
     request another seed, hence another jitter draw (the same request always gets the same)."""
     path = WORKLOADS["stream"][0]
-    body = message_request(stream=True, user=user)
+    body = message_request(stream=True, user=user, max_tokens=TIMING_MAX_TOKENS)
     head = (
         f"POST {path} HTTP/1.1\r\nhost: {host}\r\nx-api-key: {key}\r\nanthropic-version: 2023-06-01\r\n"
         f"content-type: application/json\r\naccept: text/event-stream\r\nx-twin-timing: {header}\r\n"
@@ -135,8 +137,8 @@ async def _lane(
             count += 1
             request = _request_bytes(host, key, header, f"bench-{lane}-{count}")
             try:
-                results.append(await _one_stream(reader, writer, request))
-            except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+                results.append(await asyncio.wait_for(_one_stream(reader, writer, request), STREAM_TIMEOUT))
+            except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as exc:
                 failed = StreamResult(time.perf_counter())
                 failed.error = repr(exc)
                 results.append(failed)
@@ -199,8 +201,9 @@ async def _measure_level(server: Server, key: str, header: str, concurrency: int
     client_before = time.process_time()
     profile = parse_header(header)
     assert isinstance(profile, TimingProfile)
-    # One stream lasts about ttft + output/tps (~64 tokens here): spread the lanes' starts over it.
-    period = profile.ttft_ms / 1000 + (64 / profile.tokens_per_second if profile.tokens_per_second else 0)
+    # One stream lasts about ttft + output/tps: spread the lanes' starts over it.
+    tps = profile.tokens_per_second
+    period = profile.ttft_ms / 1000 + (TIMING_MAX_TOKENS / tps if tps else 0)
     results, wall = await _level(server.port, key, header, concurrency, seconds, period if concurrency > 1 else 0)
     cpu = cpu_seconds(pids) - cpu_before
     client = time.process_time() - client_before
@@ -245,8 +248,8 @@ async def _collect(
     reader: asyncio.StreamReader, writer: asyncio.StreamWriter, request: bytes, results: list[StreamResult]
 ) -> None:
     try:
-        results.append(await _one_stream(reader, writer, request))
-    except (OSError, asyncio.IncompleteReadError, ValueError) as exc:
+        results.append(await asyncio.wait_for(_one_stream(reader, writer, request), STREAM_TIMEOUT))
+    except (OSError, asyncio.IncompleteReadError, ValueError, TimeoutError) as exc:
         failed = StreamResult(time.perf_counter())
         failed.error = repr(exc)
         results.append(failed)

@@ -162,7 +162,7 @@ def log_record(fact: Fact) -> LogRecord | None:
         return LogRecord(
             **base,
             plane="twin",
-            operation="twin.settings.update",
+            operation="twin.tenant.settings.update",
             resource=_resource("tenant", event.tenant_id),
             details={"settings": dict(event.settings)},
         )
@@ -199,7 +199,7 @@ class LogsProjection(Projection):
     """`v_logs`: id (= event position), filter columns, and the record as JSON text."""
 
     name = "logs"
-    version = 2
+    version = 3
     event_types = frozenset(
         {
             "operation.recorded",

@@ -146,9 +146,12 @@ def test_every_plane_operation_leaves_a_normative_record(twin: TwinServer) -> No
     assert failures[0]["operation"] == "twin.account.create"
     assert "invalid request body" in failures[0]["reason"]
     assert failures[0]["details"]["status"] == 400
-    text = str(logs)
+    text = str(logs) + tenant.get("/_twin/events", limit=1000).text
     assert key not in text
     assert tenant.secret not in text
+    server_log = twin.log()
+    assert key not in server_log
+    assert tenant.secret not in server_log
 
 
 def test_log_filters_and_paging(twin: TwinServer) -> None:
@@ -301,6 +304,9 @@ def test_event_feed_is_the_tenants_own_redacted_history(twin: TwinServer) -> Non
     of_bob = _admin_get(twin, "/_twin/events", tenant=bob.tenant_id).json()["events"]
     assert {event["tenant_id"] for event in of_bob} == {bob.tenant_id}
     assert alice.get("/_twin/events", type="api_key.issued").json()["events"][0]["type"] == "api_key.issued"
+    unknown = alice.get("/_twin/events", type="api_key.stolen")
+    assert unknown.status_code == 400
+    assert "one of" in unknown.json()["error"]
 
 
 # ------------------------------------------------------------------------------ bad params

@@ -137,7 +137,10 @@ def parse_header(value: str | bytes) -> TimingProfile | _Off:
         if name in fields:
             raise TimingError(f"{HEADER}: {key!r} given twice")
         fields[name] = _parse_number(key, raw.strip())
-    return TimingProfile(**fields)
+    try:
+        return TimingProfile(**fields)
+    except TimingError as exc:
+        raise TimingError(f"{HEADER}: {exc}") from None
 
 
 def _parse_number(key: str, raw: str) -> float:

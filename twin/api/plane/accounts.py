@@ -30,6 +30,9 @@ class CreateAccount(msgspec.Struct, forbid_unknown_fields=True):
     friendly_name: Annotated[str, msgspec.Meta(max_length=NAME_LIMIT)] | None = None
 
 
+_ID_LIMIT = 128
+
+
 def _api_key_id() -> str:
     return "apikey_" + secrets.token_hex(12)
 
@@ -94,6 +97,9 @@ async def list_accounts(request: Request[Any, Any, Any]) -> Response[Any]:
 async def revoke_account(request: Request[Any, Any, Any], api_key_id: str) -> Response[Any]:
     async with PlaneCall.start(request, "twin.account.revoke") as call:
         caller = await call.authenticate_tenant_or_admin()
+        if len(api_key_id) > _ID_LIMIT:
+            call.resource = Resource("api_key", api_key_id[:_ID_LIMIT])
+            raise not_found(f"no API key {api_key_id[:_ID_LIMIT]}…")
         call.resource = Resource("api_key", api_key_id)
         directory = call.runtime.directory
         record = directory.keys_by_id.get(api_key_id)

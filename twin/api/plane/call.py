@@ -19,7 +19,7 @@ import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import msgspec
 from litestar import Request, Response
@@ -42,6 +42,22 @@ VIEW_WAIT_S = 5.0  # read-your-writes: the longest a read waits for a durable vi
 STALE_HEADER = "twin-view-stale"
 
 log = logging.getLogger("twin.plane")
+
+
+class CatchesUp(Protocol):
+    async def catch_up(self, names: Iterable[str] | None = None) -> None: ...
+
+
+async def views_current(runner: CatchesUp, names: Iterable[str], timeout: float) -> bool:
+    """Bring durable views up to the store's head as of now; False if that took over `timeout`
+    seconds (the views stay as they are; the runner finishes in the background)."""
+    wanted = list(names)
+    try:
+        await asyncio.wait_for(runner.catch_up(wanted), timeout)
+    except TimeoutError:
+        log.warning("views %s did not catch up within %ss; answering stale", wanted, timeout)
+        return False
+    return True
 
 
 class PlaneCall:
@@ -120,10 +136,7 @@ class PlaneCall:
         """Read your writes: bring these durable views up to the store's head as of now, so this
         read sees every write acknowledged before it (on any worker). Bounded: past VIEW_WAIT_S
         the read is answered from the view as it is, flagged with a `twin-view-stale: 1` header."""
-        try:
-            await asyncio.wait_for(self.runtime.projections.catch_up(list(names)), VIEW_WAIT_S)
-        except TimeoutError:
-            log.warning("views %s did not catch up within %ss; answering stale", list(names), VIEW_WAIT_S)
+        if not await views_current(self.runtime.projections, names, VIEW_WAIT_S):
             self.stale = True
 
     async def record(

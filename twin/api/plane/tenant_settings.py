@@ -48,7 +48,7 @@ def _changes(data: dict[str, Any]) -> dict[str, Any]:
     return changes
 
 
-@get("/_twin/tenant/settings", sync_to_thread=False)
+@get("/_twin/tenant/settings")
 async def get_tenant_settings(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.tenant.settings.get") as call:
         caller = await call.authenticate_tenant()
@@ -57,7 +57,7 @@ async def get_tenant_settings(request: Request[Any, Any, Any]) -> Response[Any]:
         return call.respond(_public(call.runtime.tenant_settings.of(caller.tenant_id)))
 
 
-@patch("/_twin/tenant/settings", sync_to_thread=False)
+@patch("/_twin/tenant/settings")
 async def patch_tenant_settings(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.tenant.settings.update") as call:
         caller = await call.authenticate_tenant()

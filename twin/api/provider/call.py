@@ -5,14 +5,15 @@ provider surface cares about in one pass over the ASGI scope, mints the request 
 also the correlation id of everything the request records), and offers the few things every
 handler needs: `read_body` (with the endpoint's size limit: 413 past it), `authenticate`
 (``x-api-key`` first, else ``Authorization: Bearer``; 401 with the real messages),
-`api_version` / `betas`, `send_json`, and `reject` (an Anthropic error envelope, recorded as a
-failed operation).
+`api_version` / `betas`, `apply_fault` (failures on demand), `send_json`, and `reject` (an
+Anthropic error envelope, recorded as a failed operation).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from projections.directory import KeyRecord
@@ -63,6 +64,7 @@ class Call:
         "_fault_header",
         "_version_header",
         "_x_api_key",
+        "accepted_at",
         "fault",
         "headers",
         "key",
@@ -74,6 +76,7 @@ class Call:
         "runtime",
         "send",
         "started",
+        "timing_header",
     )
 
     def __init__(self, runtime: Runtime, headers: HeaderFactory, scope: Scope, send: Send, operation: str) -> None:
@@ -94,6 +97,8 @@ class Call:
         self._content_length: int | None = None
         self._fault_header: str | None = None
         self.fault: FaultRule | None = None
+        self.accepted_at = time.monotonic()
+        self.timing_header: bytes | None = None
         for name, value in scope["headers"]:
             if name == b"x-api-key":
                 if self._x_api_key is None:
@@ -106,6 +111,8 @@ class Call:
                     self._version_header = value.decode("latin-1")
             elif name == b"anthropic-beta":
                 self._beta_headers.append(value.decode("latin-1"))
+            elif name == b"x-twin-timing":
+                self.timing_header = value
             elif name == b"x-twin-fault":
                 self._fault_header = value.decode("latin-1")
             elif name == b"content-length":
@@ -182,11 +189,12 @@ class Call:
         return record
 
     def identify(self) -> None:
-        """Attribute a rejected request to its key's tenant when the key is known (no refresh)."""
+        """Attribute a rejected request to its key's tenant when the key is known, revoked keys
+        included (a tenant sees the attempts made with its revoked keys); no refresh."""
         if self.key is None:
             presented = self.presented_key()
             if presented:
-                self.key = self.runtime.directory.active_key(hash_api_key(presented))
+                self.key = self.runtime.directory.keys_by_hash.get(hash_api_key(presented))
 
     async def injected_fault(self, operation: str, model: str | None) -> faults.FaultAnswer | None:
         """The failure this request must answer with, if any: its ``x-twin-fault`` header (400 when
@@ -203,14 +211,18 @@ class Call:
             await asyncio.sleep(answer.delay_ms / 1000)
         return answer
 
-    async def fail_unless_streamed(self, operation: str, model: str | None, *, stream: bool = False) -> int | None:
-        """Raise the injected fault, if any; for a stream asked to break mid-way, the event count."""
+    async def apply_fault(
+        self, operation: str, model: str | None, *, stream: bool = False
+    ) -> faults.FaultAnswer | None:
+        """Fail as asked (``x-twin-fault`` or the tenant's script): raise `InjectedFault` to answer
+        with the error up front, or, for a stream asked to break (``after_events``), record the
+        failure and return the answer (the stream breaks after that many events). None: no fault."""
         answer = await self.injected_fault(operation, model)
         if answer is None:
             return None
         if stream and answer.after_events is not None:
             await self.record_failure(answer.error)
-            return answer.after_events
+            return answer
         raise InjectedFault(answer)
 
     # ------------------------------------------------------------------------------- answers
