@@ -201,7 +201,10 @@ def _answer_pieces(conversation: Conversation, prompt: str, seed: bytes) -> list
     words: list[str] = []
     if results:
         words = _about_results(conversation, results)
-        prompt = " ".join(_result_text(result) for result in results) + " " + prompt
+        question = next(
+            (text for turn in reversed(conversation.turns) if turn.role == "user" and (text := prompt_text(turn))), ""
+        )
+        prompt = " ".join([question, *(_result_text(result) for result in results), prompt])
     words += answer_words(prompt, rng(seed, "text"))
     return _words_to_pieces(words, leading=bool(conversation.prefill))
 

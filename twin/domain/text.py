@@ -135,13 +135,22 @@ def topics_of(prompt: str) -> list[str]:
     return list(seen)[-40:]
 
 
+def pick_three(topics: list[str], rng: random.Random) -> tuple[str, str, str]:
+    """Three topics, distinct when the prompt has enough of them."""
+    if len(topics) >= 3:
+        a, b, c = rng.sample(topics, 3)
+    else:
+        a, b, c = (rng.choice(topics) for _ in range(3))
+    return a, b, c
+
+
 def answer_words(prompt: str, rng: random.Random) -> list[str]:
     """A reply as a list of word tokens (each roughly one token), about 20-120 words, whole sentences."""
     topics = topics_of(prompt) or _FALLBACK
     length = rng.randint(20, 120)
     words = rng.choice(_OPENERS).split()
     while len(words) < length:
-        a, b, c = (rng.choice(topics) for _ in range(3))
+        a, b, c = pick_three(topics, rng)
         sentence = rng.choice(_TEMPLATES).format(A=a[:1].upper() + a[1:], a=a, b=b, c=c)
         words += sentence.split()
     return words
