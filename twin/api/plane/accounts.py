@@ -50,7 +50,7 @@ def account_view(record: KeyRecord) -> dict[str, Any]:
     }
 
 
-@post("/_twin/accounts", sync_to_thread=False)
+@post("/_twin/accounts")
 async def create_account(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.account.create") as call:
         caller = await call.authenticate_tenant()
@@ -80,7 +80,7 @@ async def create_account(request: Request[Any, Any, Any]) -> Response[Any]:
         return call.respond(content, status=201)
 
 
-@get("/_twin/accounts", sync_to_thread=False)
+@get("/_twin/accounts")
 async def list_accounts(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.account.list") as call:
         await call.authenticate_tenant_or_admin()
@@ -93,7 +93,7 @@ async def list_accounts(request: Request[Any, Any, Any]) -> Response[Any]:
         return call.respond({"accounts": accounts})
 
 
-@delete("/_twin/accounts/{api_key_id:str}", status_code=200, sync_to_thread=False)
+@delete("/_twin/accounts/{api_key_id:str}", status_code=200)
 async def revoke_account(request: Request[Any, Any, Any], api_key_id: str) -> Response[Any]:
     async with PlaneCall.start(request, "twin.account.revoke") as call:
         caller = await call.authenticate_tenant_or_admin()

@@ -54,7 +54,7 @@ def feedback_entry(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-@post("/_twin/feedback", sync_to_thread=False)
+@post("/_twin/feedback")
 async def submit_feedback(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.feedback.create") as call:
         caller = await call.authenticate_tenant()
@@ -78,7 +78,7 @@ async def submit_feedback(request: Request[Any, Any, Any]) -> Response[Any]:
         return call.respond(content, status=201)
 
 
-@get("/_twin/feedback", sync_to_thread=False)
+@get("/_twin/feedback")
 async def list_feedback(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.feedback.list") as call:
         await call.authenticate_tenant_or_admin()

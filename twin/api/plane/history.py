@@ -52,7 +52,7 @@ def message_entry(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-@get("/_twin/messages", sync_to_thread=False)
+@get("/_twin/messages")
 async def list_messages(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.message.list") as call:
         await call.authenticate_tenant_or_admin()
@@ -75,7 +75,7 @@ async def list_messages(request: Request[Any, Any, Any]) -> Response[Any]:
         )
 
 
-@get("/_twin/messages/{message_id:str}", sync_to_thread=False)
+@get("/_twin/messages/{message_id:str}")
 async def get_message(request: Request[Any, Any, Any], message_id: str) -> Response[Any]:
     async with PlaneCall.start(request, "twin.message.get") as call:
         caller = await call.authenticate_tenant_or_admin()

@@ -17,7 +17,7 @@ from .errors import forbidden
 from .params import Query
 
 
-@get("/_twin/views", sync_to_thread=False)
+@get("/_twin/views")
 async def list_views(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.view.list") as call:
         caller = await call.authenticate_tenant_or_admin()
