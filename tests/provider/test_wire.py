@@ -416,3 +416,28 @@ def test_paced_answers_have_the_same_bytes(wire: Wire) -> None:
 def test_bad_timing_header_is_400(wire: Wire) -> None:
     body = assert_error(wire.post("/v1/messages", hello(), x_twin_timing="ttft_ms=soon"), 400, "invalid_request_error")
     assert "x-twin-timing" in body["error"]["message"]
+
+
+def test_browsers_get_cors(wire: Wire) -> None:
+    preflight = wire.http.options(
+        "/v1/messages",
+        headers={
+            "origin": "http://localhost:5173",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "anthropic-dangerous-direct-browser-access,x-api-key,anthropic-version",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "x-api-key" in preflight.headers["access-control-allow-headers"]
+    headers = wire.headers(origin="http://localhost:5173", anthropic_dangerous_direct_browser_access="true")
+    for response in (
+        wire.post("/v1/messages", hello(), headers=headers),
+        wire.post("/v1/messages", hello(stream=True), headers=headers),
+        wire.post("/v1/messages", hello(model="claude-nope"), headers=headers),
+    ):
+        assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+        assert "request-id" in response.headers["access-control-expose-headers"]
+    assert "access-control-allow-origin" not in wire.post("/v1/messages", hello()).headers
+    assert wire.http.options("/v1/nothing").status_code == 404

@@ -19,6 +19,7 @@ from ...events import FeedbackSubmitted, Resource
 from .call import PlaneCall
 from .errors import bad_request
 from .params import CURSOR_PARAMS, Query
+from .tenants import NO_NUL
 
 BODY_CHARS = 8192
 FEEDBACK_BYTES = 64 * 1024
@@ -28,7 +29,7 @@ MAX_LIMIT = 100
 
 
 class SubmitFeedback(msgspec.Struct, forbid_unknown_fields=True):
-    body: Annotated[str, msgspec.Meta(min_length=1, max_length=BODY_CHARS)]
+    body: Annotated[str, msgspec.Meta(min_length=1, max_length=BODY_CHARS, pattern=NO_NUL)]
     category: Literal["bug", "fidelity", "feature", "documentation", "performance", "other"] | None = None
     context: dict[str, Any] | None = None
 

@@ -22,7 +22,8 @@ from .call import PlaneCall
 from .params import CURSOR_PARAMS, Query
 
 NAME_LIMIT = 256
-FriendlyName = Annotated[str, msgspec.Meta(max_length=NAME_LIMIT)]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL; refused at the door, never half-stored
+FriendlyName = Annotated[str, msgspec.Meta(max_length=NAME_LIMIT, pattern=NO_NUL)]
 
 
 class CreateTenant(msgspec.Struct, forbid_unknown_fields=True):

@@ -44,6 +44,8 @@ _DRAIN_SLACK = 64 * 1024 * 1024
 MISSING_KEY = "x-api-key header is required"
 INVALID_KEY = "invalid x-api-key"
 INVALID_BEARER = "Invalid bearer token"
+#: What a browser may read of an answer (CORS): the ids and limits clients look at.
+EXPOSED = b"request-id, anthropic-organization-id, retry-after, x-should-retry"
 
 
 class InjectedFault(Exception):
@@ -65,6 +67,7 @@ class Call:
         "_version_header",
         "_x_api_key",
         "accepted_at",
+        "cors",
         "fault",
         "headers",
         "key",
@@ -99,6 +102,7 @@ class Call:
         self.fault: FaultRule | None = None
         self.accepted_at = time.monotonic()
         self.timing_header: bytes | None = None
+        self.cors: list[tuple[bytes, bytes]] = []
         for name, value in scope["headers"]:
             if name == b"x-api-key":
                 if self._x_api_key is None:
@@ -111,6 +115,8 @@ class Call:
                     self._version_header = value.decode("latin-1")
             elif name == b"anthropic-beta":
                 self._beta_headers.append(value.decode("latin-1"))
+            elif name == b"origin":
+                self.cors = [(b"access-control-allow-origin", value), (b"access-control-expose-headers", EXPOSED)]
             elif name == b"x-twin-timing":
                 self.timing_header = value
             elif name == b"x-twin-fault":
@@ -227,13 +233,16 @@ class Call:
 
     # ------------------------------------------------------------------------------- answers
 
+    def sse_headers(self) -> list[tuple[bytes, bytes]]:
+        return self.headers.sse(self.request_id) + self.cors
+
     async def send_json(self, body: bytes, status: int = 200) -> None:
         self.started = True
         await self.send(
             {
                 "type": "http.response.start",
                 "status": status,
-                "headers": self.headers.json(self.request_id, len(body), status=status),
+                "headers": self.headers.json(self.request_id, len(body), status=status) + self.cors,
             }
         )
         await self.send({"type": "http.response.body", "body": body})
@@ -263,7 +272,7 @@ class Call:
             error_envelope(error.error_type, error.message, request_id=self.request_id, error_code=error.error_code)
         )
         self.started = True
-        headers = self.headers.json(self.request_id, len(body), status=error.status)
+        headers = self.headers.json(self.request_id, len(body), status=error.status) + self.cors
         if extra_headers:
             names = {name for name, _ in extra_headers}
             headers = [header for header in headers if header[0] not in names]

@@ -27,7 +27,7 @@ from twin.domain.validation import (
 )
 from twin.events import MessageCreated, TokensCounted
 from twin.ids import new_message_id
-from twin.model_context import model_context
+from twin.model_context import current_model_context
 from twin.wire.decode import decode_count_tokens_request, decode_messages_request
 from twin.wire.encode import encode, sse_event
 from twin.wire.events import ErrorEvent
@@ -54,7 +54,8 @@ async def create_message(call: Call, receive: Receive) -> None:
     conversation = validate_messages_request(request, api_version=api_version, betas=betas)
     profile = profile_for(call.runtime, call.timing_header, key.tenant_id, conversation.model.id)
     breaking = await call.apply_fault("messages.create", request.model, stream=conversation.stream)
-    completion = respond(conversation, model_context(call.runtime, key.tenant_id))
+    context = await current_model_context(call.runtime, key.tenant_id, uses_cache=conversation.cache_breakpoints > 0)
+    completion = respond(conversation, context)
     usage = completion.usage
     cache_read = usage.cache_read_input_tokens or 0
     cache_creation = usage.cache_creation_input_tokens or 0
@@ -98,7 +99,7 @@ async def create_message(call: Call, receive: Receive) -> None:
         await call.send_json(response)
         return
     call.started = True
-    await call.send({"type": "http.response.start", "status": 200, "headers": call.headers.sse(call.request_id)})
+    await call.send({"type": "http.response.start", "status": 200, "headers": call.sse_headers()})
     await send_stream(
         call.send, profile, seed, render_stream(message, completion), usage.output_tokens, call.accepted_at
     )
@@ -107,7 +108,7 @@ async def create_message(call: Call, receive: Receive) -> None:
 async def _send_stream(call: Call, head: bytes, rest: bytes) -> None:
     """Headers and ``message_start`` in the first write, everything else in the second."""
     call.started = True
-    await call.send({"type": "http.response.start", "status": 200, "headers": call.headers.sse(call.request_id)})
+    await call.send({"type": "http.response.start", "status": 200, "headers": call.sse_headers()})
     await call.send({"type": "http.response.body", "body": head, "more_body": True})
     await call.send({"type": "http.response.body", "body": rest, "more_body": False})
 
