@@ -97,7 +97,10 @@ def test_answer_invariants(fields: dict[str, Any]) -> None:
         else:
             assert isinstance(block, RedactedThinkingBlock)
     kinds = [type(plan.block) for plan in completion.blocks]
-    assert (completion.stop_reason == "tool_use") == (bool(kinds) and kinds[-1] is ToolUseBlock)
+    if completion.stop_reason == "tool_use":
+        assert kinds[-1] is ToolUseBlock
+    elif kinds and kinds[-1] is ToolUseBlock:
+        assert completion.stop_reason == "max_tokens"  # a later parallel call did not fit
     if completion.stop_reason == "stop_sequence":
         assert completion.stop_sequence in fields["stop_sequences"]
     if "output_config" in fields and completion.stop_reason == "end_turn":

@@ -371,3 +371,20 @@ def test_every_captured_schema_of_claude_code_and_the_sdks() -> None:
             for optional in (0.0, 1.0):
                 value = instance_for(schema, random.Random(seed), optional=optional)
                 validator(schema, format_checker=validator.FORMAT_CHECKER).validate(value)
+
+
+def test_hostile_nesting_ends_with_a_clear_error() -> None:
+    schema: Any = {"type": "array", "items": {"enum": ["x", "y"]}, "uniqueItems": True, "minItems": 3}
+    for _ in range(6):
+        schema = {"type": "object", "properties": {"a": schema, "b": {"anyOf": [schema, schema]}}, "required": ["a"]}
+    with pytest.raises(UnsatisfiableSchema):
+        instance_for(schema, random.Random(0))
+
+
+def test_wide_schemas_fit_the_budget() -> None:
+    properties = {
+        f"field_{index}": {"type": "object", "properties": {"x": {"type": "integer"}}, "required": ["x"]}
+        for index in range(1500)
+    }
+    value = check({"type": "object", "properties": properties, "required": list(properties)})
+    assert len(value) == 1500
