@@ -103,6 +103,20 @@ def start_reference(log_dir: Path, answers_dir: Path | None, workers: int = 1, n
 
 
 def start_twin(variant: Variant, store_url: str, log_dir: Path, extra_env: dict[str, str] | None = None) -> Server:
+    """Start a twin; a start that fails is retried once (two workers setting up a fresh
+    PostgreSQL schema at the same moment can race on CREATE TABLE IF NOT EXISTS)."""
+    for attempt in (1, 2):
+        try:
+            return _start_twin(variant, store_url, log_dir, extra_env)
+        except RuntimeError as exc:
+            if attempt == 2:
+                raise
+            first_line = str(exc).splitlines()[0]
+            print(f"  {variant.name} failed to start ({first_line}); retrying once", flush=True)
+    raise AssertionError("unreachable")
+
+
+def _start_twin(variant: Variant, store_url: str, log_dir: Path, extra_env: dict[str, str] | None) -> Server:
     port = free_port()
     env = {
         "TWIN_HOST": "127.0.0.1",

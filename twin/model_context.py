@@ -7,8 +7,9 @@ tool calls, and a read-only look-up of the tenant's prompt cache (the `PromptCac
 
 Read-your-writes: `Runtime.record` applies a recorded `message.created` to the prompt-cache
 view at once (the view is idempotent), so the next request of the same tenant on this worker
-sees what the previous one wrote or refreshed; other workers see it as soon as they follow the
-store (milliseconds). `POST /_twin/clock` refreshes the views before it answers.
+sees what the previous one wrote or refreshed; `current_model_context` (what the provider
+calls) catches up with the store first when a request uses the prompt cache, so it also sees
+what another worker recorded. `POST /_twin/clock` refreshes the views before it answers.
 """
 
 from __future__ import annotations

@@ -512,3 +512,14 @@ def test_one_word_tool_names_must_be_meant(prompt: str, called: bool) -> None:
     ]
     completion = run({"tools": tools, "messages": user(prompt)})
     assert (completion.stop_reason == "tool_use") is called
+
+
+def test_tool_input_examples_are_imitated() -> None:
+    tool = {**WEATHER, "input_examples": [{"location": "San Francisco, CA", "unit": "celsius"}, {"nope": 1}]}
+    completion = run(
+        {"tools": [tool], "tool_choice": {"type": "any"}, "messages": user("hi")},
+        betas=frozenset({"advanced-tool-use-2025-11-20"}),
+    )
+    call = completion.blocks[-1].block
+    assert isinstance(call, ToolUseBlock)
+    assert call.input == {"location": "San Francisco, CA", "unit": "celsius"}

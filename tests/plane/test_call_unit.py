@@ -26,3 +26,12 @@ async def test_a_quick_catch_up_is_current() -> None:
 
 async def test_a_slow_catch_up_is_cut_short_never_a_hang() -> None:
     assert await views_current(Runner(60), ["messages"], 0.01) is False
+
+
+class Broken:
+    async def catch_up(self, names: Iterable[str] | None = None) -> None:
+        raise RuntimeError("a view cannot advance")
+
+
+async def test_a_failing_catch_up_answers_stale_not_an_error() -> None:
+    assert await views_current(Broken(), ["logs"], 1.0) is False

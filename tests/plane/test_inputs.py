@@ -19,6 +19,7 @@ from tests.support.tenants import create_tenant
         (b'{"friendly_name": "ok", "plan": "pro"}', 400, "unknown field"),
         (b'{"friendly_name": "' + b"x" * (1024 * 1024 + 1) + b'"}', 413, "too large"),
         (b"\xff\xfe", 400, "malformed JSON"),
+        (b'{"friendly_name": "a\\u0000b"}', 400, "regex"),
     ],
 )
 def test_bad_tenant_bodies(twin: TwinServer, body: bytes, status: int, fragment: str) -> None:
@@ -61,3 +62,22 @@ def test_huge_query_strings_and_headers_are_refused_cleanly(twin: TwinServer) ->
     basic = httpx.get(f"{twin.base_url}/_twin/logs", auth=("t" * 4000, "s" * 4000))
     assert basic.status_code == 401
     assert set(basic.json()) == {"error"}
+
+
+def test_nul_characters_are_refused_or_not_found(twin: TwinServer) -> None:
+    tenant = create_tenant(twin.base_url)
+    for path in ("/_twin/logs", "/_twin/messages"):
+        param = "operation" if path == "/_twin/logs" else "model"
+        response = httpx.get(f"{twin.base_url}{path}?{param}=a%00b", auth=tenant.basic)
+        assert response.status_code == 400, response.text
+        assert "NUL" in response.json()["error"]
+    assert httpx.get(f"{twin.base_url}/_twin/messages/msg%00x", auth=tenant.basic).status_code == 404
+    for path, body in (
+        ("/_twin/feedback", b'{"body": "a\\u0000b"}'),
+        ("/_twin/accounts", b'{"kind": "api_key", "friendly_name": "\\u0000"}'),
+    ):
+        response = httpx.post(
+            f"{twin.base_url}{path}", auth=tenant.basic, content=body, headers={"content-type": "application/json"}
+        )
+        assert response.status_code == 400, response.text
+    assert tenant.get("/_twin/logs").status_code == 200  # the views still apply after all that

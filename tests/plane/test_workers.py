@@ -3,6 +3,7 @@ so with 2 Granian workers both answer some of them, and each must already see th
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -69,3 +70,24 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_concurrent_writes_and_reads_never_fail(twin: TwinServer) -> None:
+    tenants = [create_tenant(twin.base_url) for _ in range(4)]
+
+    def session(tenant: Tenant) -> list[int]:
+        statuses = []
+        with httpx.Client(base_url=twin.base_url, auth=tenant.basic, timeout=60) as client:
+            for i in range(6):
+                statuses.append(client.post("/_twin/accounts", json={"kind": "api_key"}).status_code)
+                statuses.append(client.post("/_twin/feedback", json={"body": f"n{i}"}).status_code)
+                for path in ("/_twin/logs", "/_twin/messages", "/_twin/feedback", "/_twin/events", "/_twin/accounts"):
+                    statuses.append(client.get(path).status_code)
+        return statuses
+
+    with ThreadPoolExecutor(max_workers=len(tenants)) as pool:
+        results = list(pool.map(session, tenants))
+    assert {status for statuses in results for status in statuses} <= {200, 201}
+    for tenant in tenants:
+        assert len(tenant.get("/_twin/feedback").json()["feedback"]) == 6
+        assert len(tenant.get("/_twin/accounts").json()["accounts"]) == 6

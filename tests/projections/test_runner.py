@@ -8,7 +8,8 @@ from eventstore import EventStore, open_views
 from projections.codec import twin_codec
 from projections.registry import durable_projections
 from projections.runner import ProjectionRunner
-from tests.projections.test_rebuild import _dump, _workload
+from tests.projections.test_rebuild import _workload
+from tests.support.views import dump_views
 
 
 async def test_workers_starting_together_set_up_the_views_once(store: EventStore, store_url: str) -> None:
@@ -20,9 +21,9 @@ async def test_workers_starting_together_set_up_the_views_once(store: EventStore
         await asyncio.gather(*(runner.catch_up() for runner in runners))  # racing appliers
         await _workload(store, 3, start=3)
         await asyncio.gather(*(runner.catch_up() for runner in runners))
-        raced = await _dump(databases[0])
+        raced = await dump_views(databases[0])
         await runners[1].rebuild()
-        assert await _dump(databases[0]) == raced  # each event applied exactly once
+        assert await dump_views(databases[0]) == raced  # each event applied exactly once
     finally:
         for db in databases:
             await db.close()

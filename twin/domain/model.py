@@ -90,7 +90,7 @@ def respond(conversation: Conversation, context: ModelContext) -> Completion:
     if calls:
         pieces = [] if forced else _words_to_pieces(_preface(calls, rng(seed, "preface")).split(), leading=False)
     else:
-        pieces = _answer_pieces(conversation, prompt, seed)
+        pieces = _answer_pieces(conversation, prompt, seed, limit=remaining + 1)
     text_cut = len(pieces) > remaining
     if text_cut:
         pieces = pieces[: max(0, remaining)]
@@ -187,7 +187,7 @@ def output_schema(conversation: Conversation) -> tuple[dict[str, Any], str] | No
     return None
 
 
-def _answer_pieces(conversation: Conversation, prompt: str, seed: bytes) -> list[str]:
+def _answer_pieces(conversation: Conversation, prompt: str, seed: bytes, *, limit: int) -> list[str]:
     structured = output_schema(conversation)
     if structured is not None:
         schema, where = structured
@@ -201,8 +201,11 @@ def _answer_pieces(conversation: Conversation, prompt: str, seed: bytes) -> list
     words: list[str] = []
     if results:
         words = _about_results(conversation, results)
-        prompt = " ".join(_result_text(result) for result in results) + " " + prompt
-    words += answer_words(prompt, rng(seed, "text"))
+        question = next(
+            (text for turn in reversed(conversation.turns) if turn.role == "user" and (text := prompt_text(turn))), ""
+        )
+        prompt = " ".join([question, *(_result_text(result) for result in results), prompt])
+    words += answer_words(prompt, rng(seed, "text"), limit=max(0, limit - len(words)))
     return _words_to_pieces(words, leading=bool(conversation.prefill))
 
 

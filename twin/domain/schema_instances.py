@@ -30,6 +30,8 @@ __all__ = ["UnsatisfiableSchema", "instance_for", "is_valid"]
 
 _MAX_DEPTH = 8
 _ATTEMPTS = 24
+#: Generation steps per instance (bounds the cost of any schema, satisfiable or not).
+_BUDGET = 20_000
 _JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
 
 
@@ -447,6 +449,7 @@ class _Generator:
         self.root = root
         self.rng = rng
         self.optional = optional
+        self.calls = 0
 
     def top(self, name: str) -> Any:
         return self.valid(self.root, name, 0, "")
@@ -471,6 +474,9 @@ class _Generator:
         raise UnsatisfiableSchema("no value satisfies every constraint of the schema", path)
 
     def gen(self, schema: Any, name: str, depth: int, path: str, minimal: bool) -> Any:
+        self.calls += 1
+        if self.calls > _BUDGET:  # retries nest; a hostile schema must not make them explode
+            raise UnsatisfiableSchema("!the schema is too complex: no instance found within the search budget", path)
         rng = self.rng
         if schema is True:
             return rng.choice(_WORDS)

@@ -7,6 +7,7 @@ reply, and different prompts get different ones (different topics and a differen
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 
@@ -125,23 +126,51 @@ _STOP = frozenset(
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'-]{2,}")
 
 
-def topics_of(prompt: str) -> list[str]:
-    """The prompt's content words, in order, without repeats (at most the last 40)."""
+@functools.lru_cache(maxsize=1024)
+def _topics(prompt: str) -> tuple[str, ...]:
     seen: dict[str, None] = {}
     for word in _WORDS.findall(prompt):
         lowered = word.lower()
         if lowered not in _STOP:
             seen.setdefault(lowered, None)
-    return list(seen)[-40:]
+    return tuple(seen)[-40:]
 
 
-def answer_words(prompt: str, rng: random.Random) -> list[str]:
-    """A reply as a list of word tokens (each roughly one token), about 20-120 words, whole sentences."""
+def topics_of(prompt: str) -> list[str]:
+    """The prompt's content words, in order, without repeats (at most the last 40)."""
+    return list(_topics(prompt))
+
+
+def pick_three(topics: list[str], rng: random.Random) -> tuple[str, str, str]:
+    """Three topics, distinct when the prompt has enough of them (three draws of `rng.random()`)."""
+    draw = rng.random
+    n = len(topics)
+    if n >= 3:
+        i = int(draw() * n)
+        j = int(draw() * (n - 1))
+        j += j >= i
+        low, high = (i, j) if i < j else (j, i)
+        k = int(draw() * (n - 2))
+        k += k >= low
+        k += k >= high
+        return topics[i], topics[j], topics[k]
+    return topics[int(draw() * n)], topics[int(draw() * n)], topics[int(draw() * n)]
+
+
+def answer_words(prompt: str, rng: random.Random, limit: int | None = None) -> list[str]:
+    """A reply as a list of word tokens (each roughly one token), about 20-120 words, whole sentences.
+
+    `limit` stops early once that many words exist (the caller keeps at most `limit`): the words
+    made are exactly the first ones of the unlimited reply, so a small `max_tokens` costs little.
+    """
     topics = topics_of(prompt) or _FALLBACK
-    length = rng.randint(20, 120)
-    words = rng.choice(_OPENERS).split()
+    draw = rng.random
+    length = 20 + int(draw() * 101)
+    if limit is not None:
+        length = min(length, limit)
+    words = _OPENERS[int(draw() * len(_OPENERS))].split()
     while len(words) < length:
-        a, b, c = (rng.choice(topics) for _ in range(3))
-        sentence = rng.choice(_TEMPLATES).format(A=a[:1].upper() + a[1:], a=a, b=b, c=c)
+        a, b, c = pick_three(topics, rng)
+        sentence = _TEMPLATES[int(draw() * len(_TEMPLATES))].format(A=a[:1].upper() + a[1:], a=a, b=b, c=c)
         words += sentence.split()
     return words

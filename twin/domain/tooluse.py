@@ -17,6 +17,9 @@ The rule (documented in the README, deterministic for a given request):
 * Several tools asked for are called in parallel (at most 4, best score first) unless
   `disable_parallel_tool_use` is true, which keeps the best one.
 
+Inputs: a valid instance of the tool's `input_schema` with its required properties (or one of
+the tool's own valid `input_examples`), then the values the prompt spells out where they fit.
+
 Callable: custom tools and the client-executed Anthropic tools (bash, text editor, memory,
 computer); server tools (web search/fetch, code execution, tool search...) are never called.
 """
@@ -285,6 +288,11 @@ def _call(index: int, tool: Tool, prompt: str, rng: random.Random) -> ToolCall:
         ) from None
     if not isinstance(value, dict):
         raise invalid_request(f"tools.{index}.custom.input_schema: the tool input must be a JSON object")
+    examples = getattr(tool, "input_examples", None)
+    if isinstance(examples, list):  # the tool's own examples, when valid, are what a model imitates
+        valid = [example for example in examples if isinstance(example, dict) and is_valid(schema, example)]
+        if valid:
+            value = dict(rng.choice(valid))
     hints = _hints(prompt)
     properties = schema.get("properties") or {}
     for key, hint in hints.items():

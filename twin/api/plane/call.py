@@ -7,10 +7,22 @@
         await call.record(f"tenant-{caller.tenant_id}", [event], tenant_id=caller.tenant_id)
         return call.respond({...}, status=201)
 
+A read of a durable view:
+
+    async with PlaneCall.start(request, "twin.log.list") as call:
+        await call.authenticate_tenant_or_admin()
+        query = Query(request, {...})                   # 400 on unknown or malformed parameters
+        tenant_id = call.scope(query.text("tenant_id"))  # a tenant: its own; the admin: any or all
+        await call.current(["logs"])                    # read your writes (bounded wait)
+        ... read the view ...
+        await call.record_read({"count": n})
+        return call.respond({...})
+
 Every inbound request gets one correlation id (`req_...`), carried by all its events and
-returned in the `request-id` header. An operation that fails with a `PlaneError` appends an
-`operation.recorded` failure (with the tenant when known) before the error is answered, so the
-log view sees failures too. Successful reads record `operation.recorded` via `record_read`.
+returned in the `request-id` header. An operation that fails (a `PlaneError`, an HTTP error or
+anything unexpected) appends an `operation.recorded` failure (with the tenant when known)
+before the error is answered, so the log view sees failures too. Successful reads record
+`operation.recorded` via `record_read`.
 """
 
 from __future__ import annotations
@@ -50,12 +62,16 @@ class CatchesUp(Protocol):
 
 async def views_current(runner: CatchesUp, names: Iterable[str], timeout: float) -> bool:
     """Bring durable views up to the store's head as of now; False if that took over `timeout`
-    seconds (the views stay as they are; the runner finishes in the background)."""
+    seconds or failed (the views stay as they are and answer stale; the runner retries in the
+    background), so a view that cannot advance never turns reads into errors or hangs."""
     wanted = list(names)
     try:
         await asyncio.wait_for(runner.catch_up(wanted), timeout)
     except TimeoutError:
         log.warning("views %s did not catch up within %ss; answering stale", wanted, timeout)
+        return False
+    except Exception:
+        log.exception("views %s could not catch up; answering stale", wanted)
         return False
     return True
 
@@ -120,6 +136,8 @@ class PlaneCall:
             raise bad_request(f"invalid request body: {exc}") from exc
         except msgspec.DecodeError as exc:
             raise bad_request(f"malformed JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise bad_request("invalid request body: JSON nested too deeply") from exc
 
     def scope(self, requested: str | None) -> str | None:
         """Whose data a read covers: a tenant only its own (asking for another's is a 403); the

@@ -57,7 +57,7 @@ def event_entry(event: RecordedEvent) -> dict[str, Any]:
     }
 
 
-@get("/_twin/events", sync_to_thread=False)
+@get("/_twin/events")
 async def list_events(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.event.list") as call:
         await call.authenticate_tenant_or_admin()
