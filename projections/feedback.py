@@ -11,7 +11,7 @@ from eventstore import ViewDatabase, ViewTransaction
 from twin.events import FeedbackSubmitted
 
 from .base import Fact, Projection
-from .paging import Filters, Page, Window, read_page
+from .paging import Filters, Page, Window, clean, clean_str, read_page
 
 
 class FeedbackProjection(Projection):
@@ -61,11 +61,11 @@ class FeedbackProjection(Projection):
             rows.append(
                 (
                     fact.recorded.position,
-                    event.feedback_id,
-                    fact.recorded.tenant_id,
-                    fact.recorded.correlation_id,
-                    event.body,
-                    event.category,
+                    clean_str(event.feedback_id),
+                    clean_str(fact.recorded.tenant_id),
+                    clean_str(fact.recorded.correlation_id),
+                    clean_str(event.body),
+                    clean(event.category),
                     None if event.context is None else msgspec.json.encode(event.context).decode(),
                     "pending",
                     fact.recorded.recorded_at_us,

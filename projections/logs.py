@@ -37,7 +37,7 @@ from twin.events import (
 )
 
 from .base import Fact, Projection
-from .paging import Filters, Page, Window, read_page, rfc3339
+from .paging import Filters, Page, Window, clean_str, read_page, rfc3339
 
 TWIN = "anthropic"
 ADMIN_TENANT = "__operator_admin__"
@@ -162,7 +162,7 @@ def log_record(fact: Fact) -> LogRecord | None:
         return LogRecord(
             **base,
             plane="twin",
-            operation="twin.settings.update",
+            operation="twin.tenant.settings.update",
             resource=_resource("tenant", event.tenant_id),
             details={"settings": dict(event.settings)},
         )
@@ -199,7 +199,7 @@ class LogsProjection(Projection):
     """`v_logs`: id (= event position), filter columns, and the record as JSON text."""
 
     name = "logs"
-    version = 2
+    version = 3
     event_types = frozenset(
         {
             "operation.recorded",
@@ -245,10 +245,10 @@ class LogsProjection(Projection):
             rows.append(
                 (
                     fact.recorded.position,
-                    record.tenant_id,
-                    record.correlation_id,
-                    record.operation,
-                    record.outcome,
+                    clean_str(record.tenant_id),
+                    clean_str(record.correlation_id),
+                    clean_str(record.operation),
+                    clean_str(record.outcome),
                     fact.recorded.recorded_at_us,
                     _encoder.encode(record).decode(),
                 )

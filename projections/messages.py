@@ -11,11 +11,11 @@ from eventstore import ViewDatabase, ViewTransaction
 from twin.events import MessageCreated
 
 from .base import Fact, Projection
-from .paging import Filters, Page, Window, read_page
+from .paging import Filters, Page, Window, clean, clean_str, read_page
 
 
 def _text(raw: msgspec.Raw) -> str:
-    return bytes(raw).decode("utf-8", "replace")
+    return clean_str(bytes(raw).decode("utf-8", "replace"))
 
 
 class MessagesProjection(Projection):
@@ -84,20 +84,20 @@ class MessagesProjection(Projection):
             rows.append(
                 (
                     recorded.position,
-                    event.message_id,
-                    recorded.tenant_id,
-                    recorded.correlation_id,
-                    event.api_key_id,
-                    event.model,
+                    clean_str(event.message_id),
+                    clean_str(recorded.tenant_id),
+                    clean_str(recorded.correlation_id),
+                    clean_str(event.api_key_id),
+                    clean_str(event.model),
                     1 if event.stream else 0,
-                    event.api_version,
+                    clean_str(event.api_version),
                     msgspec.json.encode(event.betas).decode(),
-                    event.path,
+                    clean_str(event.path),
                     event.input_tokens,
                     event.output_tokens,
                     event.cache_read_input_tokens,
                     event.cache_creation_input_tokens,
-                    event.stop_reason,
+                    clean(event.stop_reason),
                     recorded.recorded_at_us,
                     _text(event.request),
                     _text(event.response),
@@ -110,10 +110,22 @@ class MessagesProjection(Projection):
                 rows,
             )
 
-    async def page(self, db: ViewDatabase, tenant_id: str | None, window: Window) -> Page:
+    async def page(
+        self,
+        db: ViewDatabase,
+        tenant_id: str | None,
+        window: Window,
+        *,
+        api_key_id: str | None = None,
+        model: str | None = None,
+    ) -> Page:
         filters = Filters()
         if tenant_id is not None:
             filters.add("tenant_id = ?", tenant_id)
+        if api_key_id is not None:
+            filters.add("api_key_id = ?", api_key_id)
+        if model is not None:
+            filters.add("model = ?", model)
         return await read_page(db, "v_messages", self.columns, "position", filters, window)
 
     async def get(self, db: ViewDatabase, message_id: str) -> tuple[Any, ...] | None:

@@ -88,3 +88,17 @@ def rfc3339(epoch_us: int) -> str:
     """UTC, RFC 3339 with milliseconds and `Z` (the log record's timestamp format)."""
     seconds, micros = divmod(epoch_us, 1_000_000)
     return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{micros // 1000:03d}Z"
+
+
+def clean(text: str | None) -> str | None:
+    """A string as a view column can hold it: PostgreSQL text refuses NUL, so NUL becomes U+FFFD.
+
+    Inputs are refused with NUL at the door; this keeps one odd event (e.g. imported) from
+    wedging a view, whose every later batch would fail on it."""
+    if text is None or "\x00" not in text:
+        return text
+    return text.replace("\x00", "\ufffd")
+
+
+def clean_str(text: str) -> str:
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text

@@ -16,5 +16,5 @@ FEEDBACK = FeedbackProjection()
 
 
 def durable_projections() -> list[Projection]:
-    """Fresh list of the (stateless) projection objects; names: tenants, api_keys, messages, logs, feedback."""
+    """The durable projections (stateless objects, shared): tenants, api_keys, messages, logs, feedback."""
     return [TENANTS, API_KEYS, MESSAGES, LOGS, FEEDBACK]

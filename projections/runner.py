@@ -51,11 +51,16 @@ class ProjectionRunner:
 
     # ------------------------------------------------------------------ setup
     async def setup(self) -> None:
-        """Create missing views; drop and rebuild those whose version changed."""
+        """Create missing views; drop and rebuild those whose version changed.
+
+        One transaction, serialized across processes (SQLite `BEGIN IMMEDIATE`; on PostgreSQL a
+        transaction-level advisory lock), so that workers starting together never race their DDL
+        (concurrent `CREATE TABLE IF NOT EXISTS` fails on PostgreSQL) nor reset a view twice."""
         async with self.views.transaction() as tx:
+            if self.views.dialect == "postgres":
+                await tx.fetch("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':twin-view-setup'))")
             await tx.execute(_CHECKPOINTS)
-        for projection in self.projections.values():
-            async with self.views.transaction() as tx:
+            for projection in self.projections.values():
                 row = await tx.fetch(
                     f"SELECT position, version FROM view_checkpoints WHERE name = $1{self._for_update}",
                     projection.name,
@@ -69,6 +74,9 @@ class ProjectionRunner:
         return " FOR UPDATE" if self.views.dialect == "postgres" else ""
 
     async def _reset(self, tx: ViewTransaction, projection: Projection) -> None:
+        # Lock the checkpoint row first, as `_advance` does: an applier in another process waits
+        # for the reset instead of writing into a table that is being dropped.
+        await tx.fetch(f"SELECT position FROM view_checkpoints WHERE name = $1{self._for_update}", projection.name)
         for table in projection.tables:
             await tx.execute(f"DROP TABLE IF EXISTS {table}")
         for statement in projection.schema(self.views.dialect):

@@ -9,7 +9,7 @@ from eventstore import ViewDatabase, ViewTransaction
 from twin.events import ApiKeyIssued, ApiKeyRevoked, TenantCreated
 
 from .base import Fact, Projection
-from .paging import Filters, Page, Window, read_page
+from .paging import Filters, Page, Window, clean_str, read_page
 
 
 class TenantsProjection(Projection):
@@ -36,7 +36,7 @@ class TenantsProjection(Projection):
 
     async def apply(self, tx: ViewTransaction, facts: Sequence[Fact]) -> None:
         rows = [
-            (f.recorded.position, f.event.tenant_id, f.event.friendly_name, f.event.created_at)
+            (f.recorded.position, clean_str(f.event.tenant_id), clean_str(f.event.friendly_name), f.event.created_at)
             for f in facts
             if isinstance(f.event, TenantCreated)
         ]
@@ -100,20 +100,20 @@ class ApiKeysProjection(Projection):
                     "INSERT INTO v_api_keys (position, api_key_id, tenant_id, friendly_name, key_hint, key_hash,"
                     " created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
                     fact.recorded.position,
-                    event.api_key_id,
-                    event.tenant_id,
-                    event.friendly_name,
-                    event.key_hint,
-                    event.key_hash,
-                    event.created_at,
+                    clean_str(event.api_key_id),
+                    clean_str(event.tenant_id),
+                    clean_str(event.friendly_name),
+                    clean_str(event.key_hint),
+                    clean_str(event.key_hash),
+                    clean_str(event.created_at),
                 )
             elif isinstance(event, ApiKeyRevoked):
                 await tx.execute(
                     "UPDATE v_api_keys SET revoked_at = $1, revoked_by = $2"
                     " WHERE api_key_id = $3 AND revoked_at IS NULL",
-                    event.revoked_at,
-                    event.revoked_by,
-                    event.api_key_id,
+                    clean_str(event.revoked_at),
+                    clean_str(event.revoked_by),
+                    clean_str(event.api_key_id),
                 )
 
     async def page(self, db: ViewDatabase, tenant_id: str | None, window: Window) -> Page:

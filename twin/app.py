@@ -13,7 +13,19 @@ from contextlib import asynccontextmanager
 from litestar import Litestar
 
 from .api.dispatch import TwinApp
-from .api.plane import accounts, clock, events, faults, feedback, history, info, logs, tenant_settings, tenants
+from .api.plane import (
+    accounts,
+    clock,
+    events,
+    faults,
+    feedback,
+    history,
+    info,
+    logs,
+    tenant_settings,
+    tenants,
+    views,
+)
 from .api.plane.auth import PlaneAuth
 from .api.plane.errors import EXCEPTION_HANDLERS
 from .config import Settings
@@ -45,6 +57,7 @@ def create_app(settings: Settings | None = None) -> TwinApp:
             *logs.ROUTES,
             *feedback.ROUTES,
             *events.ROUTES,
+            *views.ROUTES,
             *faults.ROUTES,
             *clock.ROUTES,
             *tenant_settings.ROUTES,

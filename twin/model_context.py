@@ -7,8 +7,9 @@ tool calls, and a read-only look-up of the tenant's prompt cache (the `PromptCac
 
 Read-your-writes: `Runtime.record` applies a recorded `message.created` to the prompt-cache
 view at once (the view is idempotent), so the next request of the same tenant on this worker
-sees what the previous one wrote or refreshed; other workers see it as soon as they follow the
-store (milliseconds). `POST /_twin/clock` refreshes the views before it answers.
+sees what the previous one wrote or refreshed; `current_model_context` (what the provider
+calls) catches up with the store first when a request uses the prompt cache, so it also sees
+what another worker recorded. `POST /_twin/clock` refreshes the views before it answers.
 """
 
 from __future__ import annotations
@@ -36,3 +37,16 @@ def model_context(runtime: Runtime, tenant_id: str) -> ModelContext:
         new_tool_use_id=new_tool_use_id,
         prompt_cache=entries.get,
     )
+
+
+async def current_model_context(runtime: Runtime, tenant_id: str, *, uses_cache: bool) -> ModelContext:
+    """`model_context`, first catching up with the store when the request uses the prompt cache.
+
+    With several workers, the previous request of a tenant (or its `POST /_twin/clock`) may have
+    been recorded by another worker a moment ago; one `refresh()` (a head read when nothing is
+    new) makes this worker's cache and clock views current before the answer is computed.
+    `uses_cache` is `conversation.cache_breakpoints > 0`.
+    """
+    if uses_cache:
+        await runtime.memory.refresh()
+    return model_context(runtime, tenant_id)

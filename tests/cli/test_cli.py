@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import anthropic
 import httpx
 import msgspec
 
+from eventstore import open_store, open_views
+from projections.codec import twin_codec
+from projections.registry import durable_projections
+from projections.runner import ProjectionRunner
 from tests.conftest import ADMIN_TOKEN
 from tests.support.events import append_events, message_created
 from tests.support.server import ROOT, run_twin
 from tests.support.tenants import Tenant, create_tenant
+from tests.support.views import dump_views
 
 ADMIN = {"x-twin-admin-token": ADMIN_TOKEN}
 
@@ -113,3 +120,44 @@ def test_import_refuses_garbage_clearly(sqlite_url: str, tmp_path: Path) -> None
     missing = twin_cli("import", str(tmp_path / "missing.jsonl"), "--store", sqlite_url)
     assert missing.returncode == 1
     assert "No such file" in missing.stderr
+
+
+async def _caught_updump_views(store_url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every durable view, caught up to the head (incrementally, from wherever the server left it)."""
+    store = await open_store(store_url)
+    views = await open_views(store_url)
+    try:
+        runner = ProjectionRunner(store, views, durable_projections(), twin_codec())
+        await runner.setup()
+        await runner.catch_up()
+        return await dump_views(views)
+    finally:
+        await views.close()
+        await store.close()
+
+
+def test_rebuild_after_real_traffic_equals_the_incremental_views(store_url: str, tmp_path: Path) -> None:
+    with run_twin(store_url, tmp_path, admin_token=ADMIN_TOKEN) as server:
+        tenant = create_tenant(server.base_url, "traffic")
+        key = tenant.mint_key()
+        with anthropic.Anthropic(api_key=key, base_url=server.base_url, max_retries=0) as sdk:
+            body: dict[str, Any] = {
+                "model": "claude-opus-4-8",
+                "max_tokens": 64,
+                "messages": [{"role": "user", "content": "hello"}],
+            }
+            sdk.messages.create(**body)
+            with sdk.messages.stream(**body) as stream:
+                stream.get_final_message()
+            sdk.messages.count_tokens(model=body["model"], messages=body["messages"])
+            list(sdk.models.list())
+        httpx.post(f"{server.base_url}/v1/messages", json={}, headers={"x-api-key": "sk-ant-twin01-nope"})
+        httpx.post(f"{server.base_url}/_twin/feedback", auth=tenant.basic, json={"body": "fine"})
+        tenant.get("/_twin/messages")
+        tenant.get("/_twin/logs")
+    incremental = asyncio.run(_caught_updump_views(store_url))
+    assert len(incremental["v_messages"]) == 2
+    assert len(incremental["v_feedback"]) == 1
+    rebuilt = twin_cli("rebuild", "--store", store_url)
+    assert rebuilt.returncode == 0, rebuilt.stderr
+    assert asyncio.run(_caught_updump_views(store_url)) == incremental

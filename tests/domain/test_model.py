@@ -478,3 +478,48 @@ def test_enabled_thinking_needs_the_thinking_block_inside_a_tool_loop() -> None:
     accept(minimal(tools=[WEATHER], messages=messages))  # without thinking: fine
     fresh = [*messages, {"role": "assistant", "content": "It is cold."}, *user("Thanks")]
     accept(minimal(**THINKING, tools=[WEATHER], messages=fresh))  # a new user turn: no requirement
+
+
+def test_manual_thinking_thinks_again_after_a_tool_result_only_when_interleaved() -> None:
+    fields = {**THINKING, "tools": [WEATHER]}
+    first = run({**fields, "messages": user("What's the weather in Kyoto?")})
+    turn = thinking_turn(first)
+    result = {
+        "role": "user",
+        "content": [{"type": "tool_result", "tool_use_id": turn["content"][-1]["id"], "content": "ok"}],
+    }
+    history = [*user("What's the weather in Kyoto?"), turn, result]
+    plain = run({**fields, "messages": history})
+    assert [type(plan.block).__name__ for plan in plain.blocks] == ["TextBlock"]
+    interleaved = run({**fields, "messages": history}, betas=frozenset({"interleaved-thinking-2025-05-14"}))
+    assert isinstance(interleaved.blocks[0].block, ThinkingBlock)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "called"),
+    [
+        ("use Bash to run ls", True),
+        ("please run `pwd` with the bash tool", True),
+        ("Write a haiku about autumn", False),
+        ("Read me a story", False),
+        ("Could you Read the file notes.txt", True),
+    ],
+)
+def test_one_word_tool_names_must_be_meant(prompt: str, called: bool) -> None:
+    tools = [
+        {"name": name, "description": "A tool.", "input_schema": {"type": "object", "properties": {}}}
+        for name in ("Bash", "Read", "Write")
+    ]
+    completion = run({"tools": tools, "messages": user(prompt)})
+    assert (completion.stop_reason == "tool_use") is called
+
+
+def test_tool_input_examples_are_imitated() -> None:
+    tool = {**WEATHER, "input_examples": [{"location": "San Francisco, CA", "unit": "celsius"}, {"nope": 1}]}
+    completion = run(
+        {"tools": [tool], "tool_choice": {"type": "any"}, "messages": user("hi")},
+        betas=frozenset({"advanced-tool-use-2025-11-20"}),
+    )
+    call = completion.blocks[-1].block
+    assert isinstance(call, ToolUseBlock)
+    assert call.input == {"location": "San Francisco, CA", "unit": "celsius"}

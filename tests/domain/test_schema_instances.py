@@ -285,3 +285,106 @@ def test_float_multiple_of_is_exact() -> None:
 def test_unsatisfiable_schemas_raise(schema: Any) -> None:
     with pytest.raises(UnsatisfiableSchema):
         instance_for(schema, random.Random(0))
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        {
+            "type": "object",
+            "patternProperties": {"^x-[a-z]+$": {"type": "integer"}},
+            "minProperties": 2,
+            "additionalProperties": False,
+        },
+        {
+            "type": "array",
+            "contains": {"type": "integer", "minimum": 100},
+            "minContains": 1,
+            "items": {"type": "integer"},
+        },
+        {"type": "integer", "not": {"enum": list(range(11))}, "minimum": 0, "maximum": 12},
+        {
+            "type": "object",
+            "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
+            "dependentRequired": {"a": ["b"]},
+            "required": ["a"],
+        },
+        {"type": ["integer", "string"], "minLength": 3, "minimum": 5},
+        {"type": "string", "pattern": "^[a-z]+$", "minLength": 10, "maxLength": 12},
+        {"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1},
+        {
+            "type": "array",
+            "prefixItems": [{"const": "x"}, {"type": "integer"}],
+            "items": {"type": "boolean"},
+            "minItems": 4,
+        },
+        {"type": "object", "propertyNames": {"pattern": "^[a-z]{3}$"}, "minProperties": 2},
+        {
+            "anyOf": [
+                {"type": "null"},
+                {"type": "object", "properties": {"q": {"type": "string", "format": "date"}}, "required": ["q"]},
+            ]
+        },
+        {"type": "string", "format": "ipv6"},
+        {"type": "string", "pattern": "^(?!foo)[a-z]{3}$"},
+        {"type": "string", "pattern": r"^\d{3}-\d{2}-\d{4}$"},
+        {"type": "integer", "multipleOf": 7, "exclusiveMinimum": 14, "exclusiveMaximum": 22},
+        {"type": "number", "multipleOf": 0.01, "minimum": 0.015, "maximum": 0.02},
+        {
+            "oneOf": [
+                {"type": "object", "properties": {"kind": {"const": "a"}}, "required": ["kind"]},
+                {"type": "object", "properties": {"kind": {"const": "b"}}, "required": ["kind"]},
+            ]
+        },
+    ],
+)
+def test_more_keywords(schema: dict[str, Any]) -> None:
+    for seed in range(8):
+        check(schema, seed)
+
+
+def _captured_schemas() -> list[Any]:
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1] / "fixtures" / "captures"
+    found: dict[str, Any] = {}
+    for path in sorted(root.rglob("*.json")):
+        body = json.loads(path.read_text()).get("body")
+        if not isinstance(body, dict):
+            continue
+        for tool in body.get("tools") or []:
+            if isinstance(tool, dict) and isinstance(tool.get("input_schema"), dict):
+                found.setdefault(json.dumps(tool["input_schema"], sort_keys=True), tool["input_schema"])
+        fmt = (body.get("output_config") or {}).get("format")
+        if fmt:
+            found.setdefault(json.dumps(fmt["schema"], sort_keys=True), fmt["schema"])
+    return list(found.values())
+
+
+def test_every_captured_schema_of_claude_code_and_the_sdks() -> None:
+    schemas = _captured_schemas()
+    assert len(schemas) > 10
+    for schema in schemas:
+        validator = jsonschema.validators.validator_for(schema)
+        for seed in range(3):
+            for optional in (0.0, 1.0):
+                value = instance_for(schema, random.Random(seed), optional=optional)
+                validator(schema, format_checker=validator.FORMAT_CHECKER).validate(value)
+
+
+def test_hostile_nesting_ends_with_a_clear_error() -> None:
+    schema: Any = {"type": "array", "items": {"enum": ["x", "y"]}, "uniqueItems": True, "minItems": 3}
+    for _ in range(6):
+        schema = {"type": "object", "properties": {"a": schema, "b": {"anyOf": [schema, schema]}}, "required": ["a"]}
+    with pytest.raises(UnsatisfiableSchema):
+        instance_for(schema, random.Random(0))
+
+
+def test_wide_schemas_fit_the_budget() -> None:
+    properties = {
+        f"field_{index}": {"type": "object", "properties": {"x": {"type": "integer"}}, "required": ["x"]}
+        for index in range(1500)
+    }
+    value = check({"type": "object", "properties": properties, "required": list(properties)})
+    assert len(value) == 1500

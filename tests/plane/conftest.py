@@ -3,11 +3,13 @@ PostgreSQL (where consecutive requests on fresh connections land on either worke
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 
 import pytest
 
-from tests.conftest import ADMIN_TOKEN
+from tests.conftest import ADMIN_TOKEN, require_postgres
+from tests.support.postgres import drop_schema, new_schema_name, with_schema
 from tests.support.server import TwinServer, run_twin
 
 DEPLOYMENTS = ["sqlite", "postgres", "postgres-2workers"]
@@ -18,9 +20,17 @@ def twin(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     """A running twin (admin token set), once per deployment, shared by the session's plane tests."""
     directory = tmp_path_factory.mktemp(f"plane-{request.param}")
     if request.param == "sqlite":
-        url, workers = f"sqlite:///{directory / 'twin.db'}", 1
-    else:
+        with run_twin(f"sqlite:///{directory / 'twin.db'}", directory, admin_token=ADMIN_TOKEN) as server:
+            yield server
+    elif request.param == "postgres":
         url = request.getfixturevalue("session_postgres_url")
-        workers = 2 if request.param == "postgres-2workers" else 1
-    with run_twin(url, directory, admin_token=ADMIN_TOKEN, workers=workers) as server:
-        yield server
+        with run_twin(url, directory, admin_token=ADMIN_TOKEN) as server:
+            yield server
+    else:  # a fresh schema: both workers start on an empty database at the same moment
+        dsn = require_postgres(request.getfixturevalue("postgres_server"))
+        schema = new_schema_name()
+        try:
+            with run_twin(with_schema(dsn, schema), directory, admin_token=ADMIN_TOKEN, workers=2) as server:
+                yield server
+        finally:
+            asyncio.run(drop_schema(dsn, schema))

@@ -82,6 +82,23 @@ def test_history_is_newest_first_and_pages_by_cursor(twin: TwinServer) -> None:
     assert forward == ids
 
 
+def test_history_filters_by_key_and_model(twin: TwinServer) -> None:
+    tenant = create_tenant(twin.base_url)
+    events = [
+        message_created("one", api_key_id="apikey_a"),
+        message_created("two", api_key_id="apikey_b"),
+        message_created("three", api_key_id="apikey_a", model="claude-haiku-4-5"),
+    ]
+    for event in events:
+        append_events(twin.store_url, f"request-{event.message_id}", [event], tenant_id=tenant.tenant_id)
+    ids = [event.message_id for event in events]
+    by_key = tenant.get("/_twin/messages", api_key_id="apikey_a").json()["messages"]
+    assert [m["id"] for m in by_key] == [ids[2], ids[0]]
+    by_model = tenant.get("/_twin/messages", model="claude-haiku-4-5").json()["messages"]
+    assert [m["id"] for m in by_model] == [ids[2]]
+    assert tenant.get("/_twin/messages", api_key_id="apikey_b", model="claude-haiku-4-5").json()["messages"] == []
+
+
 def test_a_message_shows_request_and_response(twin: TwinServer) -> None:
     tenant = create_tenant(twin.base_url)
     (message_id,) = _messages(twin, tenant, 1)
@@ -146,9 +163,12 @@ def test_every_plane_operation_leaves_a_normative_record(twin: TwinServer) -> No
     assert failures[0]["operation"] == "twin.account.create"
     assert "invalid request body" in failures[0]["reason"]
     assert failures[0]["details"]["status"] == 400
-    text = str(logs)
+    text = str(logs) + tenant.get("/_twin/events", limit=1000).text
     assert key not in text
     assert tenant.secret not in text
+    server_log = twin.log()
+    assert key not in server_log
+    assert tenant.secret not in server_log
 
 
 def test_log_filters_and_paging(twin: TwinServer) -> None:
@@ -258,6 +278,7 @@ def test_feedback_is_recorded_pending_and_listed(twin: TwinServer) -> None:
         (b'{"body": "hi", "context": "text"}', 400, "context"),
         (b'{"body": "hi", "mood": "sad"}', 400, "unknown field"),
         (b'{"body": "hi", "context": {"pad": "' + b"x" * 70000 + b'"}}', 413, "too large"),
+        (b'{"body": "hi", "context": {"deep": ' + b"[" * 30000 + b"]" * 30000 + b"}}", 400, "nested too deeply"),
     ],
 )
 def test_bad_feedback_is_refused(twin: TwinServer, body: bytes, status: int, fragment: str) -> None:
@@ -301,6 +322,9 @@ def test_event_feed_is_the_tenants_own_redacted_history(twin: TwinServer) -> Non
     of_bob = _admin_get(twin, "/_twin/events", tenant=bob.tenant_id).json()["events"]
     assert {event["tenant_id"] for event in of_bob} == {bob.tenant_id}
     assert alice.get("/_twin/events", type="api_key.issued").json()["events"][0]["type"] == "api_key.issued"
+    unknown = alice.get("/_twin/events", type="api_key.stolen")
+    assert unknown.status_code == 400
+    assert "one of" in unknown.json()["error"]
 
 
 # ------------------------------------------------------------------------------ bad params
@@ -356,3 +380,26 @@ def test_tenant_listing(twin: TwinServer) -> None:
     assert [(t["tenant_id"], t["friendly_name"]) for t in admin["tenants"]] == [(tenant.tenant_id, "listed")]
     newest = _admin_get(twin, "/_twin/tenants", limit=1).json()
     assert newest["has_more"] is True
+
+
+def test_admin_filters_accounts_by_tenant(twin: TwinServer) -> None:
+    alice, bob = create_tenant(twin.base_url), create_tenant(twin.base_url)
+    account = alice.mint_account()
+    bob.mint_key()
+    listed = _admin_get(twin, "/_twin/accounts", tenant_id=alice.tenant_id).json()["accounts"]
+    assert [a["api_key_id"] for a in listed] == [account["api_key_id"]]
+    assert bob.get("/_twin/accounts", tenant_id=alice.tenant_id).status_code == 403
+    assert [a["tenant_id"] for a in bob.get("/_twin/accounts", tenant_id=bob.tenant_id).json()["accounts"]] == [
+        bob.tenant_id
+    ]
+
+
+def test_admin_sees_the_views_state(twin: TwinServer) -> None:
+    tenant = create_tenant(twin.base_url)
+    tenant.get("/_twin/logs")
+    state = _admin_get(twin, "/_twin/views").json()
+    names = {view["name"] for view in state["views"]}
+    assert {"tenants", "api_keys", "messages", "logs", "feedback"} <= names
+    assert all(0 <= view["position"] <= state["head"] for view in state["views"])
+    assert tenant.get("/_twin/views").status_code == 403
+    assert httpx.get(f"{twin.base_url}/_twin/views").status_code == 401

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 import pytest
 
-from eventstore import EventStore, ViewDatabase, open_views
+from eventstore import EventStore, open_views
 from projections.codec import twin_codec
 from projections.registry import durable_projections
 from projections.runner import ProjectionRunner
+from tests.support.views import dump_views
 from twin.events import (
     ApiKeyIssued,
     ApiKeyRevoked,
@@ -54,8 +53,10 @@ async def _workload(store: EventStore, rounds: int, start: int = 0) -> None:
     for i in range(start, start + rounds):
         tenant = f"tenant-{i % 3}"
         key = f"apikey_{i}"
-        if i < 3:
-            await record(f"tenant-{tenant}", tenant, f"req_t{i}", TenantCreated(tenant, f"T{i}", "scrypt$x", "2026"))
+        if i < 3:  # a NUL in a name (PostgreSQL text refuses it) must not wedge a view
+            await record(
+                f"tenant-{tenant}", tenant, f"req_t{i}", TenantCreated(tenant, f"T{i}\x00", "scrypt$x", "2026")
+            )
         await record(
             f"tenant-{tenant}", tenant, f"req_k{i}", ApiKeyIssued(key, tenant, "ci", f"h{i}", "sk-…abcd", "2026")
         )
@@ -104,7 +105,7 @@ async def _workload(store: EventStore, rounds: int, start: int = 0) -> None:
                 f"request-b{i}",
                 tenant,
                 f"req_b{i}",
-                FeedbackSubmitted(f"fb_{i}", f"feedback {i}", "bug", {"i": i}),
+                FeedbackSubmitted(f"fb_{i}", f"feedback\x00 {i}", "bug", {"i": i, "nul": "\x00"}),
                 OperationRecorded(
                     plane="twin",
                     operation="twin.feedback.get",
@@ -112,15 +113,6 @@ async def _workload(store: EventStore, rounds: int, start: int = 0) -> None:
                     resource=Resource("feedback", f"fb_{i}"),
                 ),
             )
-
-
-async def _dump(views: ViewDatabase) -> dict[str, list[tuple[Any, ...]]]:
-    dump: dict[str, list[tuple[Any, ...]]] = {}
-    for projection in durable_projections():
-        for table in projection.tables:
-            dump[table] = await views.fetch(f"SELECT * FROM {table} ORDER BY 1")
-    dump["checkpoints"] = await views.fetch("SELECT name, position, version FROM view_checkpoints ORDER BY name")
-    return dump
 
 
 @pytest.mark.parametrize("batch_size", [1, 7, 1000])
@@ -132,18 +124,18 @@ async def test_rebuilt_views_equal_incremental_ones(store: EventStore, store_url
         for chunk in range(4):  # catch up after each chunk: the incremental path
             await _workload(store, 5, start=chunk * 5)
             await runner.catch_up()
-        incremental = await _dump(views)
+        incremental = await dump_views(views)
         assert len(incremental["v_messages"]) == 20
         assert len(incremental["v_logs"]) > 100
         assert len(incremental["v_feedback"]) == 7
         assert {row[1] for row in incremental["checkpoints"]} == {await store.head()}
 
         await runner.rebuild()
-        assert await _dump(views) == incremental
+        assert await dump_views(views) == incremental
 
         fresh = ProjectionRunner(store, views, durable_projections(), twin_codec())
         await fresh.rebuild(["logs"])
-        assert await _dump(views) == incremental
+        assert await dump_views(views) == incremental
     finally:
         await views.close()
 
@@ -155,10 +147,10 @@ async def test_setup_keeps_views_and_a_version_bump_rebuilds(store: EventStore, 
         await runner.setup()
         await _workload(store, 4)
         await runner.catch_up()
-        before = await _dump(views)
+        before = await dump_views(views)
         again = ProjectionRunner(store, views, durable_projections(), twin_codec())
         await again.setup()
-        assert await _dump(views) == before  # same versions: nothing dropped
+        assert await dump_views(views) == before  # same versions: nothing dropped
 
         class Bumped(type(durable_projections()[2])):  # type: ignore[misc]
             version = 99

@@ -87,3 +87,12 @@ def test_a_script_of_two_makes_the_third_attempt_succeed(twin: TwinServer) -> No
         assert sdk.messages.create(model=MODEL, max_tokens=50, messages=MESSAGES).content
     shown = tenant.get("/_twin/faults").json()["rules"]
     assert [(rule["used"], rule["remaining"]) for rule in shown] == [(2, 0)]
+
+
+def test_a_broken_stream_carries_the_real_rate_limit_message(wire: Wire) -> None:
+    response = wire.post("/v1/messages", hello(stream=True), x_twin_fault="rate_limit_error; after_events=1")
+    events = events_of(response.text)
+    assert [event["type"] for event in events] == ["message_start", "error"]
+    message = events[-1]["error"]["message"]
+    assert message.startswith("This request would exceed the rate limit for your organization (")
+    assert response.headers["anthropic-organization-id"] in message

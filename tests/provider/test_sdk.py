@@ -10,6 +10,7 @@ import pytest
 from anthropic.types import MessageParam
 
 from tests.support.server import TwinServer
+from tests.support.tenants import create_tenant
 
 from .helpers import ID_SUFFIX, MODEL, request_events
 
@@ -205,3 +206,61 @@ def test_sdk_calls_are_recorded(twin: TwinServer, client: anthropic.Anthropic) -
     assert data["message_id"] == message.id
     assert data["response"]["content"] == [block.model_dump(exclude_none=True) for block in message.content]
     assert data["input_tokens"] == message.usage.input_tokens
+
+
+def test_async_streams_concurrently(twin: TwinServer, api_key: str) -> None:
+    async def one(sdk: anthropic.AsyncAnthropic, i: int) -> tuple[str, anthropic.types.Message]:
+        prompt: list[MessageParam] = [{"role": "user", "content": f"Stream number {i}"}]
+        async with sdk.messages.stream(model=MODEL, max_tokens=100, messages=prompt) as stream:
+            text = "".join([chunk async for chunk in stream.text_stream])
+            return text, await stream.get_final_message()
+
+    async def main() -> list[tuple[str, anthropic.types.Message]]:
+        async with anthropic.AsyncAnthropic(api_key=api_key, base_url=twin.base_url, max_retries=0) as sdk:
+            return await asyncio.gather(*(one(sdk, i) for i in range(30)))
+
+    for text, message in asyncio.run(main()):
+        assert text == "".join(block.text for block in message.content if block.type == "text")
+        assert message.stop_reason is not None
+
+
+def test_count_tokens_equals_total_input_with_prompt_caching(twin: TwinServer) -> None:
+    key = create_tenant(twin.base_url).mint_key()  # a fresh tenant: a cold prompt cache
+    system: list[Any] = [
+        {"type": "text", "text": "You know a lot about digital twins. " * 500, "cache_control": {"type": "ephemeral"}}
+    ]
+    with anthropic.Anthropic(api_key=key, base_url=twin.base_url, max_retries=0) as sdk:
+        counted = sdk.messages.count_tokens(model=MODEL, messages=MESSAGES, system=system).input_tokens
+        first = sdk.messages.create(model=MODEL, max_tokens=50, messages=MESSAGES, system=system).usage
+        second = sdk.messages.create(model=MODEL, max_tokens=50, messages=MESSAGES, system=system).usage
+    assert first.cache_creation_input_tokens
+    assert second.cache_read_input_tokens == first.cache_creation_input_tokens
+    for usage in (first, second):
+        total = usage.input_tokens + (usage.cache_creation_input_tokens or 0) + (usage.cache_read_input_tokens or 0)
+        assert total == counted
+
+
+def test_thinking_and_tool_use_stream_accumulates_to_the_message(client: anthropic.Anthropic) -> None:
+    tools: list[Any] = [
+        {
+            "name": "get_weather",
+            "description": "The weather in a city",
+            "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+        }
+    ]
+    params: dict[str, Any] = {
+        "model": MODEL,
+        "max_tokens": 500,
+        "thinking": {"type": "adaptive", "display": "summarized"},
+        "tools": tools,
+        "messages": [{"role": "user", "content": "What is the weather in Paris? Use the tool."}],
+    }
+    expected = client.messages.create(**params)
+    with client.messages.stream(**params) as stream:
+        final = stream.get_final_message()
+    assert [block.type for block in final.content] == [block.type for block in expected.content]
+    assert "tool_use" in [block.type for block in final.content]
+    assert final.stop_reason == expected.stop_reason == "tool_use"
+    for got, want in zip(final.content, expected.content, strict=True):
+        assert got.model_dump(exclude={"id", "parsed_output"}) == want.model_dump(exclude={"id", "parsed_output"})
+    assert final.usage == expected.usage

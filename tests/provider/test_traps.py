@@ -31,6 +31,19 @@ def _text(message: dict[str, Any]) -> str:
     return "".join(block["text"] for block in message["content"] if block["type"] == "text")
 
 
+WEATHER_TOOL = {
+    "name": "get_weather",
+    "description": "The weather in a city",
+    "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
+}
+#: thinking, text and a tool call in one answer
+RICH = hello(
+    max_tokens=500,
+    thinking={"type": "adaptive", "display": "summarized"},
+    tools=[WEATHER_TOOL],
+    messages=[{"role": "user", "content": "What is the weather in Paris? Use the tool."}],
+)
+
 # ------------------------------------------------------------------------------------ traps
 
 
@@ -114,16 +127,15 @@ def test_trap_05_message_start_is_a_full_message(wire: Wire) -> None:
 
 def test_trap_06_blocks_start_empty(wire: Wire) -> None:
     empty = {"text": {"text": ""}, "thinking": {"thinking": "", "signature": ""}, "tool_use": {"input": {}}}
-    for body in (hello(), hello(thinking={"type": "adaptive"})):
-        for event in _stream(wire, body):
-            if event["type"] == "content_block_start":
-                block = event["content_block"]
-                for key, value in empty.get(block["type"], {}).items():
-                    assert block[key] == value, block
+    starts = [event["content_block"] for event in _stream(wire, RICH) if event["type"] == "content_block_start"]
+    assert {"thinking", "text", "tool_use"} <= {block["type"] for block in starts}
+    for block in starts:
+        for key, value in empty[block["type"]].items():
+            assert block[key] == value, block
 
 
 def test_trap_07_indices_are_contiguous_and_sequential(wire: Wire) -> None:
-    events = _stream(wire, hello(thinking={"type": "adaptive"}))
+    events = _stream(wire, RICH)
     expected, open_index = 0, None
     for event in events:
         if event["type"] == "content_block_start":
@@ -133,7 +145,7 @@ def test_trap_07_indices_are_contiguous_and_sequential(wire: Wire) -> None:
             assert event["index"] == open_index
             if event["type"] == "content_block_stop":
                 open_index, expected = None, expected + 1
-    assert expected >= 1
+    assert expected >= 3
 
 
 def test_trap_08_ping_after_the_first_block_start(wire: Wire) -> None:
@@ -143,23 +155,19 @@ def test_trap_08_ping_after_the_first_block_start(wire: Wire) -> None:
 
 
 def test_trap_09_tool_input_fragments_are_valid_json(wire: Wire) -> None:
-    tools = [
-        {
-            "name": "get_weather",
-            "description": "The weather in a city",
-            "input_schema": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]},
-        }
-    ]
-    body = hello(tools=tools, tool_choice={"type": "any"})
-    events = _stream(wire, body)
-    final = wire.post("/v1/messages", body).json()
+    events = _stream(wire, RICH)
     buffers: dict[int, str] = {}
+    tools: dict[int, dict[str, Any]] = {}
     for event in events:
+        if event["type"] == "content_block_start" and event["content_block"]["type"] == "tool_use":
+            tools[event["index"]] = event["content_block"]
         if event["type"] == "content_block_delta" and event["delta"]["type"] == "input_json_delta":
             buffers[event["index"]] = buffers.get(event["index"], "") + event["delta"]["partial_json"]
-    for index, block in enumerate(final["content"]):
-        if block["type"] == "tool_use":
-            assert json.loads(buffers.get(index) or "{}") == block["input"]
+    assert tools
+    final = wire.post("/v1/messages", RICH).json()
+    inputs = [block["input"] for block in final["content"] if block["type"] == "tool_use"]
+    assert [json.loads(buffers[index]) for index in sorted(tools)] == inputs
+    assert final["stop_reason"] == "tool_use"  # trap 11: a turn ending in tool calls
 
 
 def test_trap_10_message_delta_usage_is_cumulative(wire: Wire) -> None:
@@ -187,6 +195,16 @@ def test_trap_11_stop_reasons(wire: Wire) -> None:
     streamed = _stream(wire, hello(max_tokens=500, stop_sequences=candidates))
     assert streamed[-2]["delta"]["stop_reason"] == "stop_sequence"
     assert streamed[-2]["delta"]["stop_sequence"] == stopped["stop_sequence"]
+
+
+def test_trap_12_empty_content_is_a_valid_answer(wire: Wire, client: anthropic.Anthropic) -> None:
+    empty = wire.post("/v1/messages", hello(max_tokens=0)).json()
+    assert empty["content"] == []
+    assert empty["stop_reason"] == "max_tokens"
+    names = [event["type"] for event in _stream(wire, hello(max_tokens=0))]
+    assert names == ["message_start", "ping", "message_delta", "message_stop"]
+    with client.messages.stream(model=MODEL, max_tokens=0, messages=[{"role": "user", "content": "x"}]) as stream:
+        assert stream.get_final_message().content == []
 
 
 def test_trap_12_empty_input_text_blocks_are_rejected(wire: Wire) -> None:

@@ -149,7 +149,11 @@ def test_revoked_key_is_rejected(twin: TwinServer, wire: Wire) -> None:
     assert wire.post("/v1/messages", hello(), headers=headers).status_code == 200
     revoked = wire.http.delete(f"/_twin/accounts/{account['api_key_id']}", auth=tenant.basic)
     assert revoked.status_code == 200
-    assert_error(wire.post("/v1/messages", hello(), headers=headers), 401, "authentication_error", "invalid x-api-key")
+    rejected = wire.post("/v1/messages", hello(), headers=headers)
+    assert_error(rejected, 401, "authentication_error", "invalid x-api-key")
+    ((event, data),) = request_events(twin, rejected.headers["request-id"])
+    assert event.tenant_id == tenant.tenant_id  # the owner sees attempts with its revoked key
+    assert data["details"]["api_key_id"] == account["api_key_id"]
 
 
 def test_missing_version(wire: Wire) -> None:
@@ -389,3 +393,51 @@ def test_accepted_calls_are_recorded(twin: TwinServer, wire: Wire, tenant: Tenan
         "success",
         {"type": "model", "id": MODEL},
     )
+
+
+def test_huge_integers_inside_raw_json_are_fine(wire: Wire) -> None:
+    schema = {"type": "object", "properties": {"n": {"type": "integer", "maximum": 10**20}}}
+    tools = [{"name": "count", "description": "Count", "input_schema": schema}]
+    response = wire.post("/v1/messages", hello(tools=tools))
+    assert response.status_code == 200, response.text
+
+
+def test_paced_answers_have_the_same_bytes(wire: Wire) -> None:
+    timing = {"x_twin_timing": "ttft_ms=5,tps=100000"}
+    plain, paced = wire.post("/v1/messages", hello()).json(), wire.post("/v1/messages", hello(), **timing).json()
+    assert {**plain, "id": ""} == {**paced, "id": ""}
+    streamed = events_of(wire.post("/v1/messages", hello(stream=True), **timing).text)
+    unpaced = events_of(wire.post("/v1/messages", hello(stream=True)).text)
+    for event in (streamed[0], unpaced[0]):
+        event["message"]["id"] = ""
+    assert streamed == unpaced
+
+
+def test_bad_timing_header_is_400(wire: Wire) -> None:
+    body = assert_error(wire.post("/v1/messages", hello(), x_twin_timing="ttft_ms=soon"), 400, "invalid_request_error")
+    assert "x-twin-timing" in body["error"]["message"]
+
+
+def test_browsers_get_cors(wire: Wire) -> None:
+    preflight = wire.http.options(
+        "/v1/messages",
+        headers={
+            "origin": "http://localhost:5173",
+            "access-control-request-method": "POST",
+            "access-control-request-headers": "anthropic-dangerous-direct-browser-access,x-api-key,anthropic-version",
+        },
+    )
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "http://localhost:5173"
+    assert "POST" in preflight.headers["access-control-allow-methods"]
+    assert "x-api-key" in preflight.headers["access-control-allow-headers"]
+    headers = wire.headers(origin="http://localhost:5173", anthropic_dangerous_direct_browser_access="true")
+    for response in (
+        wire.post("/v1/messages", hello(), headers=headers),
+        wire.post("/v1/messages", hello(stream=True), headers=headers),
+        wire.post("/v1/messages", hello(model="claude-nope"), headers=headers),
+    ):
+        assert response.headers["access-control-allow-origin"] == "http://localhost:5173"
+        assert "request-id" in response.headers["access-control-expose-headers"]
+    assert "access-control-allow-origin" not in wire.post("/v1/messages", hello()).headers
+    assert wire.http.options("/v1/nothing").status_code == 404

@@ -3,8 +3,9 @@
 The same request (see seed.py) gets the same content, usage and stop reason on any worker,
 any day (tool-use ids excepted: they are unique). An answer is, in order:
 
-1. a `thinking` block when thinking is on (`enabled`; `adaptive` unless `effort` is `low` and
-   the prompt is short; `between_tools` right after a tool result), signed so that it can be
+1. a `thinking` block when thinking is on (`enabled`, after a tool result only with the
+   interleaved-thinking beta; `adaptive` unless `effort` is `low` and the prompt is short;
+   `between_tools` right after a tool result), signed so that it can be
    verified when echoed back (thinking.py); a `redacted_thinking` block instead when the prompt
    holds the documented trigger string. `display: "omitted"` sends empty thinking text, the
    signature still covers the full reasoning;
@@ -26,7 +27,6 @@ and for a tool or output schema that no value satisfies.
 from __future__ import annotations
 
 import random
-import re
 from typing import Any
 
 import msgspec
@@ -48,11 +48,11 @@ from .completion import BlockPlan, Completion, ModelContext
 from .prompt_cache import account
 from .schema_instances import UnsatisfiableSchema, instance_for
 from .seed import request_seed, rng
-from .text import answer_words
+from .text import answer_words, topics_of
 from .thinking import REDACTED_THINKING_TRIGGER, redacted_data, sign_thinking, thinking_words, verify_echoed_thinking
 from .tokens import prompt_segments, text_tokens
 from .tooluse import ToolCall, plan_tool_calls, prompt_text, tool_results
-from .validation import Conversation
+from .validation import INTERLEAVED_THINKING_BETA, Conversation
 
 __all__ = ["output_schema", "respond"]
 
@@ -90,7 +90,7 @@ def respond(conversation: Conversation, context: ModelContext) -> Completion:
     if calls:
         pieces = [] if forced else _words_to_pieces(_preface(calls, rng(seed, "preface")).split(), leading=False)
     else:
-        pieces = _answer_pieces(conversation, prompt, seed)
+        pieces = _answer_pieces(conversation, prompt, seed, limit=remaining + 1)
     text_cut = len(pieces) > remaining
     if text_cut:
         pieces = pieces[: max(0, remaining)]
@@ -151,7 +151,8 @@ def respond(conversation: Conversation, context: ModelContext) -> Completion:
 def _thinks(conversation: Conversation, prompt: str) -> bool:
     kind = conversation.thinking.type
     if kind == "enabled":
-        return True
+        # inside a tool loop the turn goes on: manual thinking thinks again only when interleaved
+        return not tool_results(conversation.last_user_turn) or INTERLEAVED_THINKING_BETA in conversation.betas
     if kind == "adaptive":
         return conversation.effort != "low" or len(prompt.split()) >= 12
     if kind == "between_tools":
@@ -163,7 +164,7 @@ def _thinking_block(
     conversation: Conversation, context: ModelContext, prompt: str, generator: random.Random, remaining: int
 ) -> tuple[BlockPlan, int]:
     budget = conversation.thinking.budget_tokens or 4096
-    words = thinking_words(answer_topics(prompt), generator, min(budget, remaining))
+    words = thinking_words(topics_of(prompt), generator, min(budget, remaining))
     full = " ".join(words)
     if REDACTED_THINKING_TRIGGER in prompt:
         return BlockPlan(RedactedThinkingBlock(data=redacted_data(context.signing_key, full))), len(words)
@@ -171,10 +172,6 @@ def _thinking_block(
     signature = sign_thinking(context.signing_key, full, shown=shown)
     chunks = tuple(_words_to_pieces(words, leading=False)) if shown else ()
     return BlockPlan(ThinkingBlock(thinking=shown, signature=signature), chunks), len(words)
-
-
-def answer_topics(prompt: str) -> list[str]:
-    return [word.lower() for word in re.findall(r"[A-Za-z][A-Za-z'-]{2,}", prompt)][-40:]
 
 
 # --- text -------------------------------------------------------------------------------------
@@ -190,7 +187,7 @@ def output_schema(conversation: Conversation) -> tuple[dict[str, Any], str] | No
     return None
 
 
-def _answer_pieces(conversation: Conversation, prompt: str, seed: bytes) -> list[str]:
+def _answer_pieces(conversation: Conversation, prompt: str, seed: bytes, *, limit: int) -> list[str]:
     structured = output_schema(conversation)
     if structured is not None:
         schema, where = structured
@@ -204,8 +201,11 @@ def _answer_pieces(conversation: Conversation, prompt: str, seed: bytes) -> list
     words: list[str] = []
     if results:
         words = _about_results(conversation, results)
-        prompt = " ".join(_result_text(result) for result in results) + " " + prompt
-    words += answer_words(prompt, rng(seed, "text"))
+        question = next(
+            (text for turn in reversed(conversation.turns) if turn.role == "user" and (text := prompt_text(turn))), ""
+        )
+        prompt = " ".join([question, *(_result_text(result) for result in results), prompt])
+    words += answer_words(prompt, rng(seed, "text"), limit=max(0, limit - len(words)))
     return _words_to_pieces(words, leading=bool(conversation.prefill))
 
 

@@ -30,6 +30,8 @@ __all__ = ["UnsatisfiableSchema", "instance_for", "is_valid"]
 
 _MAX_DEPTH = 8
 _ATTEMPTS = 24
+#: Generation steps per instance (bounds the cost of any schema, satisfiable or not).
+_BUDGET = 20_000
 _JSON_TYPES = ("object", "array", "string", "integer", "number", "boolean", "null")
 
 
@@ -447,6 +449,7 @@ class _Generator:
         self.root = root
         self.rng = rng
         self.optional = optional
+        self.calls = 0
 
     def top(self, name: str) -> Any:
         return self.valid(self.root, name, 0, "")
@@ -454,8 +457,9 @@ class _Generator:
     def valid(self, schema: Any, name: str, depth: int, path: str) -> Any:
         """Generate, check, retry: a value that `is_valid` accepts."""
         last: UnsatisfiableSchema | None = None
-        for attempt in range(_ATTEMPTS):
-            minimal = depth >= _MAX_DEPTH or attempt >= _ATTEMPTS // 2
+        attempts = _ATTEMPTS * 4 if isinstance(schema, dict) and "not" in schema else _ATTEMPTS  # `not` is only checked
+        for attempt in range(attempts):
+            minimal = depth >= _MAX_DEPTH or attempt >= attempts - _ATTEMPTS // 2
             try:
                 value = self.gen(schema, name, depth, path, minimal)
             except UnsatisfiableSchema as error:
@@ -470,6 +474,9 @@ class _Generator:
         raise UnsatisfiableSchema("no value satisfies every constraint of the schema", path)
 
     def gen(self, schema: Any, name: str, depth: int, path: str, minimal: bool) -> Any:
+        self.calls += 1
+        if self.calls > _BUDGET:  # retries nest; a hostile schema must not make them explode
+            raise UnsatisfiableSchema("!the schema is too complex: no instance found within the search budget", path)
         rng = self.rng
         if schema is True:
             return rng.choice(_WORDS)
@@ -702,7 +709,13 @@ class _Generator:
                 key = string_for_pattern(pattern, rng)
                 sub = patterns[pattern]
             elif extra is not False:
-                key, sub = f"{rng.choice(_WORDS)}_{serial}", extra if isinstance(extra, dict) else True
+                names = schema.get("propertyNames")
+                key = (
+                    str(self.valid(names, "", depth + 1, path))
+                    if names is not None
+                    else f"{rng.choice(_WORDS)}_{serial}"
+                )
+                sub = extra if isinstance(extra, dict) else True
             else:
                 raise UnsatisfiableSchema("!minProperties cannot be met without additional properties", path)
             if key not in out:

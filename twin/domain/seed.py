@@ -18,7 +18,10 @@ _IGNORED = frozenset({"stream"})
 
 def canonical_json(value: Any) -> bytes:
     """Sorted keys, no spaces: the same bytes for the same meaning."""
-    return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    try:
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except TypeError:  # integers beyond 64 bits (e.g. in a tool input): msgspec writes them
+        return msgspec.json.encode(value, order="sorted")
 
 
 def _raw(value: Any) -> Any:

@@ -35,6 +35,8 @@ from twin.wire.errors import ApiError, invalid_request
 from twin.wire.params import RedactedThinkingParam, ThinkingParam
 from twin.wire.request import InputMessage
 
+from .text import pick_three
+
 __all__ = [
     "REDACTED_THINKING_TRIGGER",
     "redacted_data",
@@ -156,6 +158,7 @@ def thinking_words(prompt_words: Sequence[str], rng: random.Random, budget: int)
     length = min(budget, rng.randint(24, 90))
     words: list[str] = []
     while len(words) < length:
-        step = rng.choice(_STEPS).format(a=rng.choice(topics), b=rng.choice(topics), c=rng.choice(topics))
+        a, b, c = pick_three(topics, rng)
+        step = rng.choice(_STEPS).format(a=a, b=b, c=c)
         words.extend(step.split())
     return words[:length]

@@ -10,10 +10,15 @@ The rule (documented in the README, deterministic for a given request):
   about the result. Otherwise call the tools the prompt asks for: a tool is asked for when
   the last user turn's own text (Claude Code's `<system-reminder>` sections left out) scores
   at least 2, where each distinctive part of the tool's name found in the prompt scores 2
-  (`get_weather` -> `weather`; `Bash` -> `bash`) and each distinctive word of the first 200
-  characters of its description scores 1.
+  (`get_weather` -> `weather`, any case) and each distinctive word of the first 200 characters
+  of its description scores 1. A one-word name (`Bash`, `Read`, `Write`) scores only when the
+  prompt writes it in its own case and not at the start of a sentence ("use Bash to run ls"
+  asks, "Write a haiku" does not), or as "<name> tool" in any case.
 * Several tools asked for are called in parallel (at most 4, best score first) unless
   `disable_parallel_tool_use` is true, which keeps the best one.
+
+Inputs: a valid instance of the tool's `input_schema` with its required properties (or one of
+the tool's own valid `input_examples`), then the values the prompt spells out where they fit.
 
 Callable: custom tools and the client-executed Anthropic tools (bash, text editor, memory,
 computer); server tools (web search/fetch, code execution, tool search...) are never called.
@@ -190,14 +195,31 @@ def _description_words(tool: Tool) -> set[str]:
     return {word for word in words if len(word) >= 5 and word not in _STOP and word not in _GENERIC}
 
 
-def score(tool: Tool, prompt_words: set[str]) -> int:
+def _names_single_word(name: str, prompt: str) -> bool:
+    """A one-word tool name (`Bash`, `Read`, `Write`) counts only as itself: in its own case and
+    not opening a sentence ("Write a haiku" asks for no tool), or followed by "tool"."""
+    escaped = re.escape(name)
+    if re.search(rf"\b{escaped}\s+tool\b", prompt, re.IGNORECASE):
+        return True
+    return any(
+        not re.match(r"^\s*$|.*[.!?:]\s*$", prompt[: found.start()], re.DOTALL)
+        for found in re.finditer(rf"\b{escaped}\b", prompt)
+    )
+
+
+def score(tool: Tool, prompt: str, prompt_words: set[str]) -> int:
     name = getattr(tool, "name", "") or ""
-    return 2 * len(_name_parts(name) & prompt_words) + len(_description_words(tool) & prompt_words)
+    parts = _name_parts(name)
+    if len(parts) == 1 and re.fullmatch(r"[A-Za-z]+", name):
+        named = 2 if _names_single_word(name, prompt) else 0
+    else:
+        named = 2 * len(parts & prompt_words)
+    return named + len(_description_words(tool) & prompt_words)
 
 
 def _asked_for(candidates: list[tuple[int, Tool]], prompt: str) -> list[tuple[int, Tool]]:
     words = {word.lower() for word in _WORD.findall(prompt)}
-    scored = [(score(tool, words), position, index, tool) for position, (index, tool) in enumerate(candidates)]
+    scored = [(score(tool, prompt, words), position, index, tool) for position, (index, tool) in enumerate(candidates)]
     asked = sorted((item for item in scored if item[0] >= 2), key=lambda item: (-item[0], item[1]))
     return [(index, tool) for _score, _position, index, tool in asked]
 
@@ -266,6 +288,11 @@ def _call(index: int, tool: Tool, prompt: str, rng: random.Random) -> ToolCall:
         ) from None
     if not isinstance(value, dict):
         raise invalid_request(f"tools.{index}.custom.input_schema: the tool input must be a JSON object")
+    examples = getattr(tool, "input_examples", None)
+    if isinstance(examples, list):  # the tool's own examples, when valid, are what a model imitates
+        valid = [example for example in examples if isinstance(example, dict) and is_valid(schema, example)]
+        if valid:
+            value = dict(rng.choice(valid))
     hints = _hints(prompt)
     properties = schema.get("properties") or {}
     for key, hint in hints.items():

@@ -8,7 +8,7 @@ every worker through the store's change feed within a second.
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 from litestar import Request, Response, delete, get, post
@@ -19,7 +19,7 @@ from ...security import hash_api_key, mask_key, new_api_key
 from .call import PlaneCall
 from .errors import not_found
 from .params import Query
-from .tenants import NAME_LIMIT
+from .tenants import FriendlyName
 
 if TYPE_CHECKING:
     from projections.directory import KeyRecord
@@ -27,7 +27,10 @@ if TYPE_CHECKING:
 
 class CreateAccount(msgspec.Struct, forbid_unknown_fields=True):
     kind: Literal["api_key"]
-    friendly_name: Annotated[str, msgspec.Meta(max_length=NAME_LIMIT)] | None = None
+    friendly_name: FriendlyName | None = None
+
+
+_ID_LIMIT = 128
 
 
 def _api_key_id() -> str:
@@ -47,7 +50,7 @@ def account_view(record: KeyRecord) -> dict[str, Any]:
     }
 
 
-@post("/_twin/accounts", sync_to_thread=False)
+@post("/_twin/accounts")
 async def create_account(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.account.create") as call:
         caller = await call.authenticate_tenant()
@@ -77,23 +80,26 @@ async def create_account(request: Request[Any, Any, Any]) -> Response[Any]:
         return call.respond(content, status=201)
 
 
-@get("/_twin/accounts", sync_to_thread=False)
+@get("/_twin/accounts")
 async def list_accounts(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.account.list") as call:
-        caller = await call.authenticate_tenant_or_admin()
-        Query(request, ())
+        await call.authenticate_tenant_or_admin()
+        tenant_id = call.scope(Query(request, {"tenant_id"}).text("tenant_id"))
         await call.runtime.memory.refresh()  # keys minted or revoked a moment ago on another worker
         directory = call.runtime.directory
-        records = directory.keys_by_id.values() if caller.admin else directory.keys_of(caller.tenant_id)
+        records = directory.keys_by_id.values() if tenant_id is None else directory.keys_of(tenant_id)
         accounts = [account_view(record) for record in sorted(records, key=lambda r: (r.created_at, r.api_key_id))]
-        await call.record_read({"count": len(accounts)})
+        await call.record_read({"count": len(accounts), "tenant_filter": tenant_id})
         return call.respond({"accounts": accounts})
 
 
-@delete("/_twin/accounts/{api_key_id:str}", status_code=200, sync_to_thread=False)
+@delete("/_twin/accounts/{api_key_id:str}", status_code=200)
 async def revoke_account(request: Request[Any, Any, Any], api_key_id: str) -> Response[Any]:
     async with PlaneCall.start(request, "twin.account.revoke") as call:
         caller = await call.authenticate_tenant_or_admin()
+        if len(api_key_id) > _ID_LIMIT:
+            call.resource = Resource("api_key", api_key_id[:_ID_LIMIT])
+            raise not_found(f"no API key {api_key_id[:_ID_LIMIT]}…")
         call.resource = Resource("api_key", api_key_id)
         directory = call.runtime.directory
         record = directory.keys_by_id.get(api_key_id)

@@ -7,10 +7,22 @@
         await call.record(f"tenant-{caller.tenant_id}", [event], tenant_id=caller.tenant_id)
         return call.respond({...}, status=201)
 
+A read of a durable view:
+
+    async with PlaneCall.start(request, "twin.log.list") as call:
+        await call.authenticate_tenant_or_admin()
+        query = Query(request, {...})                   # 400 on unknown or malformed parameters
+        tenant_id = call.scope(query.text("tenant_id"))  # a tenant: its own; the admin: any or all
+        await call.current(["logs"])                    # read your writes (bounded wait)
+        ... read the view ...
+        await call.record_read({"count": n})
+        return call.respond({...})
+
 Every inbound request gets one correlation id (`req_...`), carried by all its events and
-returned in the `request-id` header. An operation that fails with a `PlaneError` appends an
-`operation.recorded` failure (with the tenant when known) before the error is answered, so the
-log view sees failures too. Successful reads record `operation.recorded` via `record_read`.
+returned in the `request-id` header. An operation that fails (a `PlaneError`, an HTTP error or
+anything unexpected) appends an `operation.recorded` failure (with the tenant when known)
+before the error is answered, so the log view sees failures too. Successful reads record
+`operation.recorded` via `record_read`.
 """
 
 from __future__ import annotations
@@ -19,7 +31,7 @@ import asyncio
 import logging
 from collections.abc import Iterable, Sequence
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import msgspec
 from litestar import Request, Response
@@ -42,6 +54,26 @@ VIEW_WAIT_S = 5.0  # read-your-writes: the longest a read waits for a durable vi
 STALE_HEADER = "twin-view-stale"
 
 log = logging.getLogger("twin.plane")
+
+
+class CatchesUp(Protocol):
+    async def catch_up(self, names: Iterable[str] | None = None) -> None: ...
+
+
+async def views_current(runner: CatchesUp, names: Iterable[str], timeout: float) -> bool:
+    """Bring durable views up to the store's head as of now; False if that took over `timeout`
+    seconds or failed (the views stay as they are and answer stale; the runner retries in the
+    background), so a view that cannot advance never turns reads into errors or hangs."""
+    wanted = list(names)
+    try:
+        await asyncio.wait_for(runner.catch_up(wanted), timeout)
+    except TimeoutError:
+        log.warning("views %s did not catch up within %ss; answering stale", wanted, timeout)
+        return False
+    except Exception:
+        log.exception("views %s could not catch up; answering stale", wanted)
+        return False
+    return True
 
 
 class PlaneCall:
@@ -104,6 +136,8 @@ class PlaneCall:
             raise bad_request(f"invalid request body: {exc}") from exc
         except msgspec.DecodeError as exc:
             raise bad_request(f"malformed JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise bad_request("invalid request body: JSON nested too deeply") from exc
 
     def scope(self, requested: str | None) -> str | None:
         """Whose data a read covers: a tenant only its own (asking for another's is a 403); the
@@ -120,10 +154,7 @@ class PlaneCall:
         """Read your writes: bring these durable views up to the store's head as of now, so this
         read sees every write acknowledged before it (on any worker). Bounded: past VIEW_WAIT_S
         the read is answered from the view as it is, flagged with a `twin-view-stale: 1` header."""
-        try:
-            await asyncio.wait_for(self.runtime.projections.catch_up(list(names)), VIEW_WAIT_S)
-        except TimeoutError:
-            log.warning("views %s did not catch up within %ss; answering stale", list(names), VIEW_WAIT_S)
+        if not await views_current(self.runtime.projections, names, VIEW_WAIT_S):
             self.stale = True
 
     async def record(

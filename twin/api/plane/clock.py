@@ -34,7 +34,7 @@ def _clock_view(call: PlaneCall, tenant_id: str) -> dict[str, Any]:
     return {"tenant_id": tenant_id, "offset_ms": offset_ms, "now": rfc3339(now_us), "now_us": now_us}
 
 
-@post("/_twin/clock", sync_to_thread=False)
+@post("/_twin/clock")
 async def advance_clock(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.clock.advance") as call:
         caller = await call.authenticate_tenant()
@@ -46,7 +46,7 @@ async def advance_clock(request: Request[Any, Any, Any]) -> Response[Any]:
         return call.respond(_clock_view(call, caller.tenant_id))
 
 
-@get("/_twin/clock", sync_to_thread=False)
+@get("/_twin/clock")
 async def read_clock(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.clock.read") as call:
         caller = await call.authenticate_tenant()

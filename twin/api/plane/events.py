@@ -16,12 +16,14 @@ from litestar import Request, Response, get
 from eventstore import RecordedEvent
 from eventstore.jsonl import format_timestamp
 
+from ...events import ALL_EVENTS
 from .call import PlaneCall
 from .params import Query
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
 REDACTED = "[redacted]"
+EVENT_TYPES = frozenset(str(event_type.__struct_config__.tag) for event_type in ALL_EVENTS)
 _SENSITIVE_TYPES = {
     "tenant.created": ("secret_hash",),
     "api_key.issued": ("key_hash",),
@@ -55,7 +57,7 @@ def event_entry(event: RecordedEvent) -> dict[str, Any]:
     }
 
 
-@get("/_twin/events", sync_to_thread=False)
+@get("/_twin/events")
 async def list_events(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.event.list") as call:
         await call.authenticate_tenant_or_admin()
@@ -63,7 +65,7 @@ async def list_events(request: Request[Any, Any, Any]) -> Response[Any]:
         after = query.integer("after", 0, 0, 2**63 - 1) or 0
         limit = query.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT) or DEFAULT_LIMIT
         tenant_id = call.scope(query.text("tenant", allow_empty=True))
-        event_type = query.text("type")
+        event_type = query.choice("type", EVENT_TYPES)
         store = call.runtime.store
         events = await store.read_all(
             after, limit + 1, tenant_id=tenant_id, types=None if event_type is None else [event_type]

@@ -50,7 +50,7 @@ async def _configure(call: PlaneCall, tenant_id: str, rules: list[FaultRule]) ->
     await call.runtime.memory.refresh()
 
 
-@put("/_twin/faults", sync_to_thread=False)
+@put("/_twin/faults")
 async def configure_faults(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.faults.configure") as call:
         caller = await call.authenticate_tenant()
@@ -66,7 +66,7 @@ async def configure_faults(request: Request[Any, Any, Any]) -> Response[Any]:
         return call.respond(_script_view(call, caller.tenant_id))
 
 
-@get("/_twin/faults", sync_to_thread=False)
+@get("/_twin/faults")
 async def list_faults(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.faults.get") as call:
         caller = await call.authenticate_tenant()
@@ -75,7 +75,7 @@ async def list_faults(request: Request[Any, Any, Any]) -> Response[Any]:
         return call.respond(_script_view(call, caller.tenant_id))
 
 
-@delete("/_twin/faults", status_code=200, sync_to_thread=False)
+@delete("/_twin/faults", status_code=200)
 async def clear_faults(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.faults.clear") as call:
         caller = await call.authenticate_tenant()

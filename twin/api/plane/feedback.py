@@ -19,6 +19,7 @@ from ...events import FeedbackSubmitted, Resource
 from .call import PlaneCall
 from .errors import bad_request
 from .params import CURSOR_PARAMS, Query
+from .tenants import NO_NUL
 
 BODY_CHARS = 8192
 FEEDBACK_BYTES = 64 * 1024
@@ -28,7 +29,7 @@ MAX_LIMIT = 100
 
 
 class SubmitFeedback(msgspec.Struct, forbid_unknown_fields=True):
-    body: Annotated[str, msgspec.Meta(min_length=1, max_length=BODY_CHARS)]
+    body: Annotated[str, msgspec.Meta(min_length=1, max_length=BODY_CHARS, pattern=NO_NUL)]
     category: Literal["bug", "fidelity", "feature", "documentation", "performance", "other"] | None = None
     context: dict[str, Any] | None = None
 
@@ -53,7 +54,7 @@ def feedback_entry(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-@post("/_twin/feedback", sync_to_thread=False)
+@post("/_twin/feedback")
 async def submit_feedback(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.feedback.create") as call:
         caller = await call.authenticate_tenant()
@@ -77,7 +78,7 @@ async def submit_feedback(request: Request[Any, Any, Any]) -> Response[Any]:
         return call.respond(content, status=201)
 
 
-@get("/_twin/feedback", sync_to_thread=False)
+@get("/_twin/feedback")
 async def list_feedback(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.feedback.list") as call:
         await call.authenticate_tenant_or_admin()

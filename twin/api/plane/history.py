@@ -2,6 +2,7 @@
 
 Each entry is one accepted `POST /v1/messages`: the request as received and the message as
 answered, with the key, model, usage and the request id (`correlation_id`) it was answered under.
+Filters: `api_key_id`, `model` (the id the answer names), and for the admin `tenant_id`.
 Reads wait for the history view to reach the store's head first (read your writes).
 """
 
@@ -51,15 +52,16 @@ def message_entry(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-@get("/_twin/messages", sync_to_thread=False)
+@get("/_twin/messages")
 async def list_messages(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.message.list") as call:
         await call.authenticate_tenant_or_admin()
-        query = Query(request, CURSOR_PARAMS | {"tenant_id"})
+        query = Query(request, CURSOR_PARAMS | {"tenant_id", "api_key_id", "model"})
         window = query.window(default_limit=DEFAULT_LIMIT, max_limit=MAX_LIMIT)
         tenant_id = call.scope(query.text("tenant_id"))
+        api_key_id, model = query.text("api_key_id"), query.text("model")
         await call.current([MESSAGES.name])
-        page = await MESSAGES.page(call.runtime.views, tenant_id, window)
+        page = await MESSAGES.page(call.runtime.views, tenant_id, window, api_key_id=api_key_id, model=model)
         messages = [message_entry(row) for row in page.rows]
         await call.record_read({"count": len(messages), "tenant_filter": tenant_id})
         return call.respond(
@@ -73,14 +75,15 @@ async def list_messages(request: Request[Any, Any, Any]) -> Response[Any]:
         )
 
 
-@get("/_twin/messages/{message_id:str}", sync_to_thread=False)
+@get("/_twin/messages/{message_id:str}")
 async def get_message(request: Request[Any, Any, Any], message_id: str) -> Response[Any]:
     async with PlaneCall.start(request, "twin.message.get") as call:
         caller = await call.authenticate_tenant_or_admin()
         Query(request, ())
         call.resource = Resource("message", message_id[:_ID_LIMIT])
         await call.current([MESSAGES.name])
-        row = await MESSAGES.get(call.runtime.views, message_id) if len(message_id) <= _ID_LIMIT else None
+        findable = len(message_id) <= _ID_LIMIT and "\x00" not in message_id
+        row = await MESSAGES.get(call.runtime.views, message_id) if findable else None
         if row is None or not caller.may_see(row[MESSAGES.columns.index("tenant_id")]):
             raise not_found(f"no message {message_id[:_ID_LIMIT]}")
         await call.record_read()

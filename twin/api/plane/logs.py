@@ -38,7 +38,7 @@ def log_item(row: tuple[Any, ...]) -> dict[str, Any]:
     }
 
 
-@get("/_twin/logs", sync_to_thread=False)
+@get("/_twin/logs")
 async def list_logs(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.log.list") as call:
         await call.authenticate_tenant_or_admin()

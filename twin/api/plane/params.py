@@ -33,6 +33,8 @@ class Query:
                 raise bad_request(f"unknown query parameter {name!r} (known: {known})")
             if name in self._values:
                 raise bad_request(f"query parameter {name!r} given more than once")
+            if "\x00" in value:
+                raise bad_request(f"query parameter {name!r} must not contain NUL characters")
             self._values[name] = value
 
     def has(self, name: str) -> bool:

@@ -22,14 +22,15 @@ from .call import PlaneCall
 from .params import CURSOR_PARAMS, Query
 
 NAME_LIMIT = 256
-FriendlyName = Annotated[str, msgspec.Meta(max_length=NAME_LIMIT)]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL text cannot hold NUL; refused at the door, never half-stored
+FriendlyName = Annotated[str, msgspec.Meta(max_length=NAME_LIMIT, pattern=NO_NUL)]
 
 
 class CreateTenant(msgspec.Struct, forbid_unknown_fields=True):
     friendly_name: FriendlyName | None = None
 
 
-@post("/_twin/tenants", sync_to_thread=False)
+@post("/_twin/tenants")
 async def create_tenant(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.tenant.create") as call:
         body = await call.body(CreateTenant, empty_ok=True)
@@ -49,7 +50,7 @@ async def create_tenant(request: Request[Any, Any, Any]) -> Response[Any]:
         return call.respond(content, status=201)
 
 
-@get("/_twin/tenants", sync_to_thread=False)
+@get("/_twin/tenants")
 async def list_tenants(request: Request[Any, Any, Any]) -> Response[Any]:
     async with PlaneCall.start(request, "twin.tenant.list") as call:
         caller = await call.authenticate_tenant_or_admin()

@@ -5,19 +5,19 @@ provider surface cares about in one pass over the ASGI scope, mints the request 
 also the correlation id of everything the request records), and offers the few things every
 handler needs: `read_body` (with the endpoint's size limit: 413 past it), `authenticate`
 (``x-api-key`` first, else ``Authorization: Bearer``; 401 with the real messages),
-`api_version` / `betas`, `send_json`, and `reject` (an Anthropic error envelope, recorded as a
-failed operation).
+`api_version` / `betas`, `apply_fault` (failures on demand), `send_json`, and `reject` (an
+Anthropic error envelope, recorded as a failed operation).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from typing import TYPE_CHECKING, Any
 
 from projections.directory import KeyRecord
 from twin.domain import faults
-from twin.domain.timing import TimingProfile
 from twin.events import FaultRule, OperationRecorded, Resource
 from twin.faults import claim_fault
 from twin.ids import new_request_id
@@ -28,7 +28,6 @@ from twin.wire.response import error_envelope
 from twin.wire.versions import parse_betas, resolve_api_version
 
 from ..asgi import ClientGone, Receive, Scope, Send
-from ..pacing import profile_for
 from .headers import HeaderFactory
 
 if TYPE_CHECKING:
@@ -45,6 +44,8 @@ _DRAIN_SLACK = 64 * 1024 * 1024
 MISSING_KEY = "x-api-key header is required"
 INVALID_KEY = "invalid x-api-key"
 INVALID_BEARER = "Invalid bearer token"
+#: What a browser may read of an answer (CORS): the ids and limits clients look at.
+EXPOSED = b"request-id, anthropic-organization-id, retry-after, x-should-retry"
 
 
 class InjectedFault(Exception):
@@ -63,9 +64,10 @@ class Call:
         "_beta_headers",
         "_content_length",
         "_fault_header",
-        "_timing_header",
         "_version_header",
         "_x_api_key",
+        "accepted_at",
+        "cors",
         "fault",
         "headers",
         "key",
@@ -77,6 +79,7 @@ class Call:
         "runtime",
         "send",
         "started",
+        "timing_header",
     )
 
     def __init__(self, runtime: Runtime, headers: HeaderFactory, scope: Scope, send: Send, operation: str) -> None:
@@ -96,8 +99,10 @@ class Call:
         self._beta_headers: list[str] = []
         self._content_length: int | None = None
         self._fault_header: str | None = None
-        self._timing_header: bytes | None = None
         self.fault: FaultRule | None = None
+        self.accepted_at = time.monotonic()
+        self.timing_header: bytes | None = None
+        self.cors: list[tuple[bytes, bytes]] = []
         for name, value in scope["headers"]:
             if name == b"x-api-key":
                 if self._x_api_key is None:
@@ -110,10 +115,12 @@ class Call:
                     self._version_header = value.decode("latin-1")
             elif name == b"anthropic-beta":
                 self._beta_headers.append(value.decode("latin-1"))
+            elif name == b"origin":
+                self.cors = [(b"access-control-allow-origin", value), (b"access-control-expose-headers", EXPOSED)]
+            elif name == b"x-twin-timing":
+                self.timing_header = value
             elif name == b"x-twin-fault":
                 self._fault_header = value.decode("latin-1")
-            elif name == b"x-twin-timing":
-                self._timing_header = value
             elif name == b"content-length":
                 try:
                     self._content_length = int(value)
@@ -125,12 +132,6 @@ class Call:
     @property
     def tenant_id(self) -> str:
         return self.key.tenant_id if self.key is not None else ""
-
-    def timing_profile(self, model: str) -> TimingProfile | None:
-        """The timing profile of this request (x-twin-timing > tenant setting > model), usually None.
-
-        A malformed ``x-twin-timing`` is a 400 ``invalid_request_error``."""
-        return profile_for(self.runtime, self._timing_header, self.tenant_id, model)
 
     def api_version(self) -> str:
         return resolve_api_version(self._version_header)
@@ -194,11 +195,12 @@ class Call:
         return record
 
     def identify(self) -> None:
-        """Attribute a rejected request to its key's tenant when the key is known (no refresh)."""
+        """Attribute a rejected request to its key's tenant when the key is known, revoked keys
+        included (a tenant sees the attempts made with its revoked keys); no refresh."""
         if self.key is None:
             presented = self.presented_key()
             if presented:
-                self.key = self.runtime.directory.active_key(hash_api_key(presented))
+                self.key = self.runtime.directory.keys_by_hash.get(hash_api_key(presented))
 
     async def injected_fault(self, operation: str, model: str | None) -> faults.FaultAnswer | None:
         """The failure this request must answer with, if any: its ``x-twin-fault`` header (400 when
@@ -215,17 +217,24 @@ class Call:
             await asyncio.sleep(answer.delay_ms / 1000)
         return answer
 
-    async def fail_unless_streamed(self, operation: str, model: str | None, *, stream: bool = False) -> int | None:
-        """Raise the injected fault, if any; for a stream asked to break mid-way, the event count."""
+    async def apply_fault(
+        self, operation: str, model: str | None, *, stream: bool = False
+    ) -> faults.FaultAnswer | None:
+        """Fail as asked (``x-twin-fault`` or the tenant's script): raise `InjectedFault` to answer
+        with the error up front, or, for a stream asked to break (``after_events``), record the
+        failure and return the answer (the stream breaks after that many events). None: no fault."""
         answer = await self.injected_fault(operation, model)
         if answer is None:
             return None
         if stream and answer.after_events is not None:
             await self.record_failure(answer.error)
-            return answer.after_events
+            return answer
         raise InjectedFault(answer)
 
     # ------------------------------------------------------------------------------- answers
+
+    def sse_headers(self) -> list[tuple[bytes, bytes]]:
+        return self.headers.sse(self.request_id) + self.cors
 
     async def send_json(self, body: bytes, status: int = 200) -> None:
         self.started = True
@@ -233,7 +242,7 @@ class Call:
             {
                 "type": "http.response.start",
                 "status": status,
-                "headers": self.headers.json(self.request_id, len(body), status=status),
+                "headers": self.headers.json(self.request_id, len(body), status=status) + self.cors,
             }
         )
         await self.send({"type": "http.response.body", "body": body})
@@ -263,7 +272,7 @@ class Call:
             error_envelope(error.error_type, error.message, request_id=self.request_id, error_code=error.error_code)
         )
         self.started = True
-        headers = self.headers.json(self.request_id, len(body), status=error.status)
+        headers = self.headers.json(self.request_id, len(body), status=error.status) + self.cors
         if extra_headers:
             names = {name for name, _ in extra_headers}
             headers = [header for header in headers if header[0] not in names]

@@ -106,7 +106,7 @@ async def list_models_page(call: Call, receive: Receive) -> None:
     await call.authenticate()
     call.api_version()
     query = _parse_query(call.query)
-    await call.fail_unless_streamed("models.list", None)
+    await call.apply_fault("models.list", None)
     body = encode(page(query))
     await call.record_success()
     await call.send_json(body)
@@ -116,7 +116,7 @@ async def get_model(call: Call, receive: Receive) -> None:
     await call.authenticate()
     call.api_version()
     model_id = call.path[len("/v1/models/") :]
-    await call.fail_unless_streamed("models.get", model_id)
+    await call.apply_fault("models.get", model_id)
     spec = resolve(model_id)
     if spec is None:
         raise not_found(f"model: {model_id}")

@@ -74,6 +74,9 @@ class ProviderRouter:
         call = Call(self.runtime, self.headers, scope, send, operation)
         try:
             handler = methods.get(call.method)
+            if handler is None and call.method == "OPTIONS" and methods:
+                await _preflight(call, scope, methods)
+                return
             if handler is None:
                 call.identify()
                 if not methods:
@@ -98,3 +101,23 @@ class ProviderRouter:
                 await call.reject(api_error())
             except Exception:
                 log.exception("could not answer %s", call.request_id)
+
+
+async def _preflight(call: Call, scope: Scope, methods: dict[str, Handler]) -> None:
+    """A CORS preflight (browsers; the SDKs' ``dangerouslyAllowBrowser``): allowed, not recorded."""
+    requested = b"*"
+    for name, value in scope["headers"]:
+        if name == b"access-control-request-headers":
+            requested = value
+    origin = call.cors[0][1] if call.cors else b"*"
+    call.started = True
+    headers = [
+        (b"request-id", call.request_id.encode()),
+        (b"access-control-allow-origin", origin),
+        (b"access-control-allow-methods", ", ".join([*methods, "OPTIONS"]).encode()),
+        (b"access-control-allow-headers", requested),
+        (b"access-control-max-age", b"86400"),
+        (b"content-length", b"0"),
+    ]
+    await call.send({"type": "http.response.start", "status": 204, "headers": headers})
+    await call.send({"type": "http.response.body", "body": b""})
