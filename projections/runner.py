@@ -29,6 +29,13 @@ CREATE TABLE IF NOT EXISTS view_checkpoints (
 )
 """
 
+_SOURCE = """
+CREATE TABLE IF NOT EXISTS view_source (
+    singleton       INTEGER PRIMARY KEY,
+    store_identity  TEXT NOT NULL
+)
+"""
+
 
 class ProjectionRunner:
     def __init__(
@@ -55,19 +62,38 @@ class ProjectionRunner:
 
         One transaction, serialized across processes (SQLite `BEGIN IMMEDIATE`; on PostgreSQL a
         transaction-level advisory lock), so that workers starting together never race their DDL
-        (concurrent `CREATE TABLE IF NOT EXISTS` fails on PostgreSQL) nor reset a view twice."""
+        (concurrent `CREATE TABLE IF NOT EXISTS` fails on PostgreSQL) nor reset a view twice.
+
+        Views remember which store they were built from (the id of the store's first event): views
+        kept beside a store that was deleted or replaced are rebuilt, never served as they were."""
+        identity = await self._store_identity()
         async with self.views.transaction() as tx:
             if self.views.dialect == "postgres":
                 await tx.fetch("SELECT pg_advisory_xact_lock(hashtext(current_schema() || ':twin-view-setup'))")
             await tx.execute(_CHECKPOINTS)
+            await tx.execute(_SOURCE)
+            built_from = await tx.fetchval("SELECT store_identity FROM view_source WHERE singleton = 1")
+            # views set up over an empty store (identity "") take the identity with their first events
+            foreign = bool(built_from) and built_from != identity
+            if foreign:
+                log.warning("the views were built from another event store; rebuilding them")
             for projection in self.projections.values():
                 row = await tx.fetch(
                     f"SELECT position, version FROM view_checkpoints WHERE name = $1{self._for_update}",
                     projection.name,
                 )
-                if row and row[0][1] == projection.version:
+                if row and row[0][1] == projection.version and not foreign:
                     continue
                 await self._reset(tx, projection)
+            await tx.execute(
+                "INSERT INTO view_source (singleton, store_identity) VALUES (1, $1) "
+                "ON CONFLICT (singleton) DO UPDATE SET store_identity = excluded.store_identity",
+                identity,
+            )
+
+    async def _store_identity(self) -> str:
+        first = await self.store.read_all(0, 1)
+        return first[0].event_id if first else ""
 
     @property
     def _for_update(self) -> str:
@@ -102,6 +128,11 @@ class ProjectionRunner:
             if checkpoint >= head:
                 self._positions[projection.name] = checkpoint
                 return False
+            if checkpoint == 0:  # the first events this view takes: remember which store they come from
+                await tx.execute(
+                    "UPDATE view_source SET store_identity = $1 WHERE singleton = 1 AND store_identity = ''",
+                    await self._store_identity(),
+                )
             events = await self.store.read_all(checkpoint, self.batch_size, types=projection.event_types)
             if events:
                 await projection.apply(tx, [Fact(e, self.codec.decode(e)) for e in events])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import socket
 import sys
 from collections.abc import Sequence
 
@@ -53,6 +54,22 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def port_taken(host: str, port: int) -> bool:
+    """Whether something already listens on host:port.
+
+    Granian binds with SO_REUSEPORT, so a second server on a taken port would start and silently
+    take part of the traffic; probing with a plain bind (no SO_REUSEPORT) finds the first one.
+    """
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def serve(settings: Settings) -> None:
     from granian import Granian
     from granian.constants import HTTPModes, Interfaces, Loops
@@ -85,6 +102,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"twin: {exc}", file=sys.stderr)
         return 2
     if args.command == "serve":
+        if port_taken(settings.host, settings.port):
+            print(
+                f"twin serve: {settings.host}:{settings.port} is already in use (another twin still running?); "
+                "refusing to share it, since SO_REUSEPORT would silently split the traffic between servers",
+                file=sys.stderr,
+            )
+            return 1
         serve(settings)
         return 0
     from eventstore import StoreError

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import msgspec
 import pytest
 
-from eventstore import EventStore, open_views
+from eventstore import EventStore, open_store, open_views
 from projections.codec import twin_codec
 from projections.registry import durable_projections
 from projections.runner import ProjectionRunner
@@ -161,4 +163,30 @@ async def test_setup_keeps_views_and_a_version_bump_rebuilds(store: EventStore, 
         await bumped.catch_up()
         assert await views.fetch("SELECT * FROM v_messages ORDER BY 1") == before["v_messages"]
     finally:
+        await views.close()
+
+
+async def test_views_beside_a_replaced_store_are_rebuilt_from_it(
+    store: EventStore, store_url: str, tmp_path: Path
+) -> None:
+    """A store deleted and started afresh (or swapped) must never be served the old views."""
+    views = await open_views(store_url)
+    other_url = f"sqlite:///{tmp_path / 'replacement.db'}"
+    replacement = await open_store(other_url)
+    try:
+        runner = ProjectionRunner(store, views, durable_projections(), twin_codec())
+        await runner.setup()
+        await _workload(store, 6)
+        await runner.catch_up()
+        assert len(await views.fetch("SELECT * FROM v_messages")) == 6
+
+        await _workload(replacement, 2)
+        swapped = ProjectionRunner(replacement, views, durable_projections(), twin_codec())
+        await swapped.setup()
+        await swapped.catch_up()
+        assert len(await views.fetch("SELECT * FROM v_messages")) == 2
+        checkpoints = await views.fetch("SELECT position FROM view_checkpoints")
+        assert {row[0] for row in checkpoints} == {await replacement.head()}
+    finally:
+        await replacement.close()
         await views.close()
