@@ -523,3 +523,12 @@ def test_tool_input_examples_are_imitated() -> None:
     call = completion.blocks[-1].block
     assert isinstance(call, ToolUseBlock)
     assert call.input == {"location": "San Francisco, CA", "unit": "celsius"}
+
+
+def test_repeated_requests_are_answered_alike_but_tool_ids_stay_fresh() -> None:
+    plain = {"messages": user("Tell me about tides and the moon")}
+    assert run(plain) == run(plain)
+    forced = {"messages": user("hello"), "tools": [WEATHER], "tool_choice": {"type": "any"}}
+    first, second = run(forced), run(forced)
+    ids = [plan.block.id for c in (first, second) for plan in c.blocks if isinstance(plan.block, ToolUseBlock)]
+    assert len(ids) == len(set(ids)) == 2
