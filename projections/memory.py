@@ -20,11 +20,20 @@ log = logging.getLogger("twin.projections")
 
 
 class MemoryViews:
-    def __init__(self, store: EventStore, codec: Codec, views: Sequence[MemoryView], *, batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        store: EventStore,
+        codec: Codec,
+        views: Sequence[MemoryView],
+        *,
+        batch_size: int = 1000,
+        follow_interval: float = 0.02,
+    ) -> None:
         self.store = store
         self.codec = codec
         self.views = list(views)
         self.batch_size = batch_size
+        self.follow_interval = follow_interval
         self._types = frozenset().union(*(view.event_types for view in self.views))
         self._scanned = 0  # every matching event up to this position has been applied
         self._lock = asyncio.Lock()
@@ -66,8 +75,12 @@ class MemoryViews:
         self._task = asyncio.get_running_loop().create_task(self._follow(), name="memory-views")
 
     async def _follow(self) -> None:
+        """Refresh on every change, but at most once per `follow_interval`: under load one pass
+        takes a whole burst of appends (this worker's own are already `observe`d)."""
+        loop = asyncio.get_running_loop()
         while not self.store.closed:
             token = self.store.change_token()
+            started = loop.time()
             try:
                 await self.refresh()
             except asyncio.CancelledError:
@@ -76,6 +89,7 @@ class MemoryViews:
                 log.exception("following the store failed; retrying")
                 await asyncio.sleep(0.5)
             await self.store.wait_for_change(token)
+            await asyncio.sleep(max(0.0, started + self.follow_interval - loop.time()))
 
     async def stop(self) -> None:
         if self._task is not None:

@@ -46,11 +46,13 @@ class ProjectionRunner:
         codec: Codec,
         *,
         batch_size: int = 1000,
+        interval: float = 0.1,
     ) -> None:
         self.store = store
         self.views = views
         self.codec = codec
         self.batch_size = batch_size
+        self.interval = interval
         self.projections = {projection.name: projection for projection in projections}
         self._positions = dict.fromkeys(self.projections, -1)
         self._locks = {name: asyncio.Lock() for name in self.projections}
@@ -169,9 +171,13 @@ class ProjectionRunner:
         self._task = asyncio.get_running_loop().create_task(self._run(), name="projection-runner")
 
     async def _run(self) -> None:
+        """Keep the views current in the background, one pass per `interval` at most: a read
+        catches its view up itself, so the background work can take bursts of events at once."""
+        loop = asyncio.get_running_loop()
         leader = False
         while not self.store.closed:
             token = self.store.change_token()
+            started = loop.time()
             try:
                 if not leader:
                     leader = await self.views.try_lock("projection-runner")
@@ -183,6 +189,7 @@ class ProjectionRunner:
                 log.exception("projection runner failed; retrying")
                 await asyncio.sleep(1.0)
             await self.store.wait_for_change(token, None if leader else 2.0)
+            await asyncio.sleep(max(0.0, started + self.interval - loop.time()))
 
     async def stop(self) -> None:
         if self._task is not None:

@@ -7,44 +7,15 @@ content they name is deterministic.
 
 from __future__ import annotations
 
-import os
+from eventstore.randomness import random_bytes
 
 _ALPHABET = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _BODY = 20
 _TO_ALPHABET = bytes(ord(_ALPHABET[byte % 58]) for byte in range(256))
-_POOL_SIZE = 64 * 1024
-
-
-class _RandomPool:
-    """Random bytes from the OS, fetched 64 KiB at a time (one syscall per ~3,000 ids).
-
-    The pool is dropped in a forked child, so that two worker processes never share bytes. Ids
-    are minted on the event loop thread only (the pool is not meant for concurrent threads).
-    """
-
-    def __init__(self) -> None:
-        self._buffer = b""
-        self._at = 0
-
-    def take(self, count: int) -> bytes:
-        if self._at + count > len(self._buffer):
-            self._buffer = os.urandom(_POOL_SIZE)
-            self._at = 0
-        start = self._at
-        self._at = start + count
-        return self._buffer[start : self._at]
-
-    def reset(self) -> None:
-        self._buffer = b""
-        self._at = 0
-
-
-_pool = _RandomPool()
-os.register_at_fork(after_in_child=_pool.reset)
 
 
 def _suffix() -> str:
-    return "011C" + _pool.take(_BODY).translate(_TO_ALPHABET).decode("ascii")
+    return "011C" + random_bytes(_BODY).translate(_TO_ALPHABET).decode("ascii")
 
 
 def new_request_id() -> str:
