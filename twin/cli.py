@@ -4,6 +4,7 @@
     twin rebuild [--view NAME] [--store URL]
     twin export [--tenant ID] [--out FILE] [--store URL]
     twin import FILE [--store URL]
+    twin project [--store URL]          (what serve runs beside its workers: the durable views)
 
 Every option of `serve` is also an environment variable (see twin.config).
 """
@@ -14,8 +15,11 @@ import argparse
 import asyncio
 import os
 import socket
+import subprocess
 import sys
 from collections.abc import Sequence
+
+import msgspec
 
 from .config import Settings
 
@@ -38,6 +42,14 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--public-url", help="base URL clients use to reach the twin (env TWIN_PUBLIC_URL)")
     serve.add_argument("--backlog", type=int, help="listen backlog (env TWIN_BACKLOG; default 2048)")
     serve.add_argument("--log-level", choices=["debug", "info", "warning", "error"], help="env TWIN_LOG_LEVEL")
+    serve.add_argument(
+        "--projector",
+        choices=["auto", "process", "worker"],
+        help="who applies the durable views: a process beside the workers (auto) or a worker (env TWIN_PROJECTOR)",
+    )
+
+    project = commands.add_parser("project", help="apply the durable views in the background (serve runs it)")
+    _add_store(project)
 
     rebuild = commands.add_parser("rebuild", help="throw views away and rebuild them from the events")
     rebuild.add_argument("--view", action="append", help="a view to rebuild (repeatable; default all)")
@@ -74,7 +86,9 @@ def serve(settings: Settings) -> None:
     from granian import Granian
     from granian.constants import HTTPModes, Interfaces, Loops
 
-    os.environ.update(settings.to_env())  # the workers build their app from these
+    if settings.projector == "auto":
+        settings = msgspec.structs.replace(settings, projector="process")
+    os.environ.update(settings.to_env())  # the workers (and the projector) build from these
     server = Granian(
         "twin.app:create_app",
         factory=True,
@@ -88,7 +102,16 @@ def serve(settings: Settings) -> None:
         backlog=settings.backlog,
         log_level=settings.log_level,  # type: ignore[arg-type]
     )
-    server.serve()
+    projector = subprocess.Popen([sys.executable, "-m", "twin", "project"]) if settings.projector == "process" else None
+    try:
+        server.serve()
+    finally:
+        if projector is not None:
+            projector.terminate()
+            try:
+                projector.wait(10)
+            except subprocess.TimeoutExpired:
+                projector.kill()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -122,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(maintenance.export(settings, args.tenant, args.out))
         if args.command == "import":
             return asyncio.run(maintenance.import_(settings, args.file))
+        if args.command == "project":
+            return asyncio.run(maintenance.project(settings))
     except (StoreError, OSError) as exc:  # a conflicting import, an unreachable store, a missing file
         print(f"twin {args.command}: {type(exc).__name__}: {exc}", file=sys.stderr)
         return 1

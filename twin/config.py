@@ -9,6 +9,10 @@
     --public-url / TWIN_PUBLIC_URL    ""          base URL clients reach the twin at (default http://host:port)
     --backlog / TWIN_BACKLOG      2048            listen backlog; keep it above the client connection count
     --log-level / TWIN_LOG_LEVEL  info
+    --projector / TWIN_PROJECTOR  auto            who applies the durable views in the background:
+                                                  `process` (one process beside the workers; what
+                                                  `twin serve` picks for `auto`) or `worker` (a
+                                                  serving worker; what an app built directly picks)
 
 Settings are read when the app is created (never at import time), so each Granian worker reads
 what `twin serve` resolved and exported.
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -35,6 +39,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     public_url: str = ""
     backlog: int = 2048
     log_level: str = "info"
+    projector: Literal["auto", "process", "worker"] = "auto"
 
     @property
     def base_url(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import sys
 
 from eventstore import export_jsonl, import_jsonl, open_store, open_views
@@ -27,6 +29,31 @@ async def rebuild(settings: Settings, names: list[str] | None) -> int:
         print(f"rebuilt {', '.join(names or runner.projections) or 'nothing'} up to position {await store.head()}")
         return 0
     finally:
+        await views.close()
+        await store.close()
+
+
+async def project(settings: Settings) -> int:
+    """Apply the durable views in the background until SIGTERM/SIGINT (`twin project`).
+
+    `twin serve` runs this in its own process beside the Granian workers, so that the CPU spent
+    on views never competes with requests for a worker's event loop. Reads still catch their
+    view up themselves, so answers never depend on this process keeping pace.
+    """
+    store = await open_store(settings.store)
+    views = await open_views(settings.store)
+    runner = ProjectionRunner(store, views, durable_projections(), twin_codec())
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        await runner.setup()
+        runner.start()
+        await stop.wait()
+        return 0
+    finally:
+        await runner.stop()
         await views.close()
         await store.close()
 

@@ -98,7 +98,8 @@ class Runtime:
             await store.close()
             raise
         memory.start()
-        projections.start()
+        if settings.projector != "process":  # else `twin project` applies them beside the workers
+            projections.start()
         return cls(
             settings,
             store,
