@@ -93,3 +93,13 @@ def test_reapplying_is_harmless_and_rebuild_equals_incremental() -> None:
                 view.apply(fact)
     _, rebuilt = fold(facts)
     assert cache.tenants == rebuilt.tenants
+
+
+def test_an_advance_seen_twice_counts_once() -> None:
+    """The recording worker applies an advance at once and again when it follows the store."""
+    clock = TenantClock()
+    advance = Fact(recorded(7, "t1", "tenant.clock.advanced", 0), TenantClockAdvanced("t1", 1_000))
+    clock.apply(advance)
+    clock.apply(advance)
+    clock.apply(Fact(recorded(9, "t1", "tenant.clock.advanced", 0), TenantClockAdvanced("t1", 500)))
+    assert clock.offset_us("t1") == 1_500_000

@@ -82,6 +82,16 @@ Base URL: {base_url}
 
 ## Inspect
    GET /_twin/messages, /_twin/logs, /_twin/events (Basic tenant auth) show what you sent and got.
+
+## Control (Basic tenant auth)
+   Failures:  header `x-twin-fault: overloaded_error` (or rate_limit_error; retry_after=2, api_error;
+              after_events=4 ...) on one request, or PUT /_twin/faults {{"rules":[{{"error":"overloaded_error",
+              "times":2}}]}} for the next matching requests.
+   Latency:   header `x-twin-timing: ttft_ms=200,tps=50,jitter_ms=5`, or PATCH /_twin/tenant/settings
+              {{"timing_profile": {{"ttft_ms":200,"tokens_per_second":50,"jitter_ms":5}}}}.
+   Time:      POST /_twin/clock {{"advance_ms": 360000}} moves the tenant's clock (prompt-cache TTLs).
+   Tools:     with tool_choice auto, the model calls a tool when the last user turn names it (e.g.
+              "use get_weather for Paris"); tool_choice any/tool always calls one.
 """
 
 
