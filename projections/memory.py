@@ -35,6 +35,13 @@ class MemoryViews:
         self.batch_size = batch_size
         self.follow_interval = follow_interval
         self._types = frozenset().union(*(view.event_types for view in self.views))
+        # types only eager views follow: once observed here, reading them back changes nothing
+        self._eager_only = frozenset(
+            kind
+            for kind in self._types
+            if all(getattr(view, "eager", False) for view in self.views if kind in view.event_types)
+        )
+        self._observed: set[int] = set()  # positions of such events this worker already applied
         self._scanned = 0  # every matching event up to this position has been applied
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -51,6 +58,9 @@ class MemoryViews:
             while self._scanned < target:
                 events = await self.store.read_all(self._scanned, self.batch_size, types=self._types)
                 for recorded in events:
+                    if recorded.position in self._observed:
+                        self._observed.discard(recorded.position)  # applied when recorded: skip the decode
+                        continue
                     fact = Fact(recorded, self.codec.decode(recorded))
                     for view in self.views:
                         if recorded.type in view.event_types:
@@ -59,6 +69,8 @@ class MemoryViews:
                     self._scanned = max(target, events[-1].position if events else 0)
                 else:
                     self._scanned = events[-1].position
+            if self._observed:
+                self._observed = {position for position in self._observed if position > self._scanned}
 
     def observe(self, facts: Sequence[Fact]) -> None:
         """Apply just-recorded events at once to the views marked `eager` (idempotent ones).
@@ -70,6 +82,8 @@ class MemoryViews:
             for view in self.views:
                 if getattr(view, "eager", False) and fact.recorded.type in view.event_types:
                     view.apply(fact)
+            if fact.recorded.type in self._eager_only and fact.recorded.position > self._scanned:
+                self._observed.add(fact.recorded.position)
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._follow(), name="memory-views")
