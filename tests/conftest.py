@@ -84,3 +84,11 @@ def twin(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
         url = request.getfixturevalue("session_postgres_url")
     with run_twin(url, directory, admin_token=ADMIN_TOKEN) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def claude_bin() -> Path:
+    """Claude Code's `claude` binary (npm, installed once); skips with the reason without node/npm."""
+    from tests.support.claude_code import install_claude_code
+
+    return install_claude_code()

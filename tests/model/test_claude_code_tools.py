@@ -3,36 +3,15 @@ sends the result back, and prints the twin's answer about it (node and npm neede
 
 from __future__ import annotations
 
-import asyncio
-import json
-import os
-import subprocess
 from pathlib import Path
-from typing import Any
 
-import msgspec
 import pytest
 
-from eventstore import open_store
-from tests.provider.test_claude_code import claude_bin
+from tests.support.claude_code import recent_messages, run_claude_code
 from tests.support.server import TwinServer
 from tests.support.tenants import create_tenant
 
 pytestmark = [pytest.mark.npm, pytest.mark.slow]
-__all__ = ["claude_bin"]
-
-
-def _tenant_messages(twin: TwinServer, tenant_id: str) -> list[dict[str, Any]]:
-    async def read() -> list[dict[str, Any]]:
-        store = await open_store(twin.store_url)
-        try:
-            head = await store.head()
-            events = await store.read_all(max(0, head - 200), 400, types=["message.created"])
-            return [msgspec.json.decode(event.data) for event in events if event.tenant_id == tenant_id]
-        finally:
-            await store.close()
-
-    return asyncio.run(read())
 
 
 def test_claude_code_calls_bash_then_answers(twin: TwinServer, claude_bin: Path, tmp_path: Path) -> None:
@@ -42,28 +21,17 @@ def test_claude_code_calls_bash_then_answers(twin: TwinServer, claude_bin: Path,
     work.mkdir()
     (work / "notes.txt").write_text("hello\n")
     (work / "src").mkdir()
-    env = {
-        "PATH": os.environ.get("PATH", ""),
-        "HOME": str(home),
-        "TERM": "dumb",
-        "LANG": "C.UTF-8",
-        "ANTHROPIC_BASE_URL": twin.base_url,
-        "ANTHROPIC_API_KEY": tenant.mint_key(),
-        "CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC": "1",
-    }
-    result = subprocess.run(
-        [str(claude_bin), "-p", "use Bash to run ls", "--allowedTools", "Bash", "--output-format", "json"],
-        cwd=work,
-        env=env,
-        capture_output=True,
-        text=True,
+    out = run_claude_code(
+        claude_bin,
+        twin.base_url,
+        tenant.mint_key(),
+        ["use Bash to run ls", "--allowedTools", "Bash"],
+        work,
+        home,
         timeout=240,
     )
-    assert result.returncode == 0, result.stdout + result.stderr
-    out = json.loads(result.stdout)
-    assert out["is_error"] is False
     assert "notes.txt" in out["result"]  # the answer quotes what Bash printed
-    messages = _tenant_messages(twin, tenant.tenant_id)
+    messages = recent_messages(twin.store_url, tenant.tenant_id)
     calls = [
         block
         for message in messages
