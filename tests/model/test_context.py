@@ -4,30 +4,11 @@ from __future__ import annotations
 
 import time
 
-import msgspec
-
+from tests.support.events import message_with_cache_effects
 from twin.config import Settings
-from twin.events import CacheEffect, MessageCreated, TenantClockAdvanced
+from twin.events import CacheEffect, TenantClockAdvanced
 from twin.model_context import current_model_context, model_context
 from twin.runtime import Runtime
-
-
-def _message(effects: list[CacheEffect]) -> MessageCreated:
-    return MessageCreated(
-        message_id="msg_1",
-        api_key_id="k",
-        model="claude-opus-4-8",
-        stream=False,
-        api_version="2023-06-01",
-        betas=[],
-        path="/v1/messages",
-        request=msgspec.Raw(b"{}"),
-        response=msgspec.Raw(b"{}"),
-        input_tokens=4,
-        output_tokens=1,
-        stop_reason="end_turn",
-        cache_effects=effects,
-    )
 
 
 async def test_two_workers_see_each_others_cache_and_clock(sqlite_url: str) -> None:
@@ -37,7 +18,7 @@ async def test_two_workers_see_each_others_cache_and_clock(sqlite_url: str) -> N
     try:
         await first.record("tenant-t1", [TenantClockAdvanced("t1", 90_000)], tenant_id="t1", correlation_id="c1")
         effect = CacheEffect("prefix-1", 2048, "5m", "write")
-        await first.record("request-r1", [_message([effect])], tenant_id="t1", correlation_id="r1")
+        await first.record("request-r1", [message_with_cache_effects([effect])], tenant_id="t1", correlation_id="r1")
         mine = model_context(first, "t1")  # the recording worker: no store read needed
         assert mine.prompt_cache("prefix-1") is not None
         theirs = await current_model_context(second, "t1", uses_cache=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import msgspec
-
 from eventstore import RecordedEvent
 from projections.base import Fact
 from projections.clock import TenantClock
 from projections.prompt_cache import TTL_US, PromptCacheView
-from twin.events import CacheEffect, MessageCreated, TenantClockAdvanced
+from tests.support.events import message_with_cache_effects
+from twin.events import CacheEffect, TenantClockAdvanced
 
 T0 = 1_800_000_000_000_000
 
@@ -30,32 +29,17 @@ def recorded(position: int, tenant: str, kind: str, at_us: int) -> RecordedEvent
     )
 
 
-def message(effects: list[CacheEffect]) -> MessageCreated:
-    return MessageCreated(
-        message_id="msg_1",
-        api_key_id="k",
-        model="m",
-        stream=False,
-        api_version="2023-06-01",
-        betas=[],
-        path="/v1/messages",
-        request=msgspec.Raw(b"{}"),
-        response=msgspec.Raw(b"{}"),
-        input_tokens=1,
-        output_tokens=1,
-        stop_reason="end_turn",
-        cache_effects=effects,
-    )
-
-
 def history() -> list[Fact]:
     write = CacheEffect("aaa", 2000, "5m", "write")
     long = CacheEffect("bbb", 3000, "1h", "write")
     return [
-        Fact(recorded(1, "t1", "message.created", T0), message([write, long])),
+        Fact(recorded(1, "t1", "message.created", T0), message_with_cache_effects([write, long])),
         Fact(recorded(2, "t1", "tenant.clock.advanced", T0 + 10), TenantClockAdvanced("t1", 60_000)),
-        Fact(recorded(3, "t1", "message.created", T0 + 20), message([CacheEffect("aaa", 2000, "5m", "read")])),
-        Fact(recorded(4, "t2", "message.created", T0 + 30), message([write])),
+        Fact(
+            recorded(3, "t1", "message.created", T0 + 20),
+            message_with_cache_effects([CacheEffect("aaa", 2000, "5m", "read")]),
+        ),
+        Fact(recorded(4, "t2", "message.created", T0 + 30), message_with_cache_effects([write])),
     ]
 
 

@@ -10,7 +10,7 @@ import msgspec
 
 from eventstore import open_store
 from projections.codec import twin_codec
-from twin.events import MessageCreated
+from twin.events import CacheEffect, MessageCreated
 
 
 def append_events(store_url: str, stream_id: str, events: list[msgspec.Struct], *, tenant_id: str) -> str:
@@ -58,4 +58,23 @@ def message_created(text: str, *, api_key_id: str = "apikey_test", model: str = 
         input_tokens=5,
         output_tokens=3,
         stop_reason="end_turn",
+    )
+
+
+def message_with_cache_effects(effects: list[CacheEffect]) -> MessageCreated:
+    """A minimal `message.created` carrying only prompt-cache effects (for the cache views)."""
+    return MessageCreated(
+        message_id="msg_1",
+        api_key_id="k",
+        model="claude-opus-4-8",
+        stream=False,
+        api_version="2023-06-01",
+        betas=[],
+        path="/v1/messages",
+        request=msgspec.Raw(b"{}"),
+        response=msgspec.Raw(b"{}"),
+        input_tokens=4,
+        output_tokens=1,
+        stop_reason="end_turn",
+        cache_effects=effects,
     )
