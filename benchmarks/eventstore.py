@@ -27,7 +27,7 @@ import asyncpg
 import msgspec
 import uvloop
 
-from benchmarks.machine import describe_machine
+from benchmarks.machine import describe_machine, postgres_server_version
 from eventstore import NO_STREAM, NewEvent, open_store
 
 RESULTS = Path(__file__).parent / "results"
@@ -78,21 +78,10 @@ async def _postgres_schema(dsn: str, name: str) -> Any:
         await connection.close()
 
 
-async def _postgres_version(dsn: str) -> str | None:
-    try:
-        connection = await asyncpg.connect(dsn, timeout=3)
-    except Exception:
-        return None
-    try:
-        return str(await connection.fetchval("SHOW server_version"))
-    finally:
-        await connection.close()
-
-
 async def main(args: argparse.Namespace) -> int:
     concurrencies = [int(c) for c in args.concurrency.split(",")]
     backends = args.backends.split(",")
-    postgres_version = await _postgres_version(args.postgres) if "postgres" in backends else None
+    postgres_version = await postgres_server_version(args.postgres) if "postgres" in backends else None
     if "postgres" in backends and postgres_version is None:
         print(f"note: no PostgreSQL at {args.postgres}; skipping the postgres rows")
         backends.remove("postgres")

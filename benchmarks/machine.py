@@ -12,6 +12,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+import asyncpg
+
 
 def _cpu_model() -> str:
     try:
@@ -66,3 +68,15 @@ def describe_machine(packages: Iterable[str] = ()) -> dict[str, Any]:
         "git_commit": _git_commit(),
         "load_average": os.getloadavg(),
     }
+
+
+async def postgres_server_version(dsn: str) -> str | None:
+    """`SHOW server_version` of the server at `dsn`, or None when it does not answer."""
+    try:
+        connection = await asyncpg.connect(dsn, timeout=3)
+    except Exception:
+        return None
+    try:
+        return str(await connection.fetchval("SHOW server_version"))
+    finally:
+        await connection.close()

@@ -21,6 +21,7 @@ from typing import Any
 import asyncpg
 import httpx
 
+from .machine import postgres_server_version
 from .procs import Server, free_port, start_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,17 +54,7 @@ def parse_variants(text: str) -> list[Variant]:
 
 
 def postgres_version(dsn: str) -> str | None:
-    async def probe() -> str | None:
-        try:
-            connection = await asyncpg.connect(dsn, timeout=3)
-        except Exception:
-            return None
-        try:
-            return str(await connection.fetchval("SHOW server_version"))
-        finally:
-            await connection.close()
-
-    return asyncio.run(probe())
+    return asyncio.run(postgres_server_version(dsn))
 
 
 def _drop_schema(dsn: str, schema: str) -> None:
