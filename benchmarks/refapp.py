@@ -146,22 +146,11 @@ def main() -> None:
     if args.answers:
         os.environ[ANSWERS_ENV] = args.answers
 
-    from granian import Granian
-    from granian.constants import HTTPModes, Interfaces, Loops
+    from twin.cli import granian_server
 
-    # The same settings as `twin serve` (twin/cli.py): ASGI, HTTP/1, uvloop, no websockets.
-    Granian(
-        "benchmarks.refapp:create_app",
-        factory=True,
-        interface=Interfaces.ASGI,
-        address=args.host,
-        port=args.port,
-        workers=args.workers,
-        loop=Loops.uvloop,
-        http=HTTPModes.http1,
-        websockets=False,
-        backlog=args.backlog,
-        log_level="info",  # type: ignore[arg-type]
+    # exactly the Granian settings of `twin serve`
+    granian_server(
+        "benchmarks.refapp:create_app", host=args.host, port=args.port, workers=args.workers, backlog=args.backlog
     ).serve()
 
 
