@@ -35,13 +35,16 @@ class MemoryViews:
         self.batch_size = batch_size
         self.follow_interval = follow_interval
         self._types = frozenset().union(*(view.event_types for view in self.views))
-        # types only eager views follow: once observed here, reading them back changes nothing
-        self._eager_only = frozenset(
+        # types some non-eager view follows: those must be read back from the store even when
+        # this worker recorded them (observe() only applies the eager views)
+        self._read_back = frozenset(
             kind
             for kind in self._types
-            if all(getattr(view, "eager", False) for view in self.views if kind in view.event_types)
+            if any(not getattr(view, "eager", False) for view in self.views if kind in view.event_types)
         )
-        self._observed: set[int] = set()  # positions of such events this worker already applied
+        # positions past _scanned that this worker recorded and fully applied (or that no view
+        # follows); once contiguous with _scanned they are passed over without a store read
+        self._applied: set[int] = set()
         self._scanned = 0  # every matching event up to this position has been applied
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
@@ -58,32 +61,47 @@ class MemoryViews:
             while self._scanned < target:
                 events = await self.store.read_all(self._scanned, self.batch_size, types=self._types)
                 for recorded in events:
-                    if recorded.position in self._observed:
-                        self._observed.discard(recorded.position)  # applied when recorded: skip the decode
-                        continue
+                    position = recorded.position
+                    if position <= self._scanned or position in self._applied:
+                        continue  # recorded and applied by this worker while the read ran, or before
                     fact = Fact(recorded, self.codec.decode(recorded))
                     for view in self.views:
                         if recorded.type in view.event_types:
                             view.apply(fact)
                 if len(events) < self.batch_size:
-                    self._scanned = max(target, events[-1].position if events else 0)
+                    reached = max(target, events[-1].position if events else 0)
                 else:
-                    self._scanned = events[-1].position
-            if self._observed:
-                self._observed = {position for position in self._observed if position > self._scanned}
+                    reached = events[-1].position
+                self._scanned = max(self._scanned, reached)
+                if self._applied:
+                    self._applied = {position for position in self._applied if position > self._scanned}
+                self._absorb()
 
     def observe(self, facts: Sequence[Fact]) -> None:
         """Apply just-recorded events at once to the views marked `eager` (idempotent ones).
 
-        Read-your-writes on this worker without a store read; the same events reach every view
-        again, in log order, when the store is followed.
+        Read-your-writes on this worker without a store read. Events that only eager views
+        follow (or that no view follows) are then never read back: once everything before them
+        is applied, the follower passes over them. The rest reach every view again, in log
+        order, when the store is followed.
         """
         for fact in facts:
+            kind = fact.recorded.type
             for view in self.views:
-                if getattr(view, "eager", False) and fact.recorded.type in view.event_types:
+                if getattr(view, "eager", False) and kind in view.event_types:
                     view.apply(fact)
-            if fact.recorded.type in self._eager_only and fact.recorded.position > self._scanned:
-                self._observed.add(fact.recorded.position)
+            if kind not in self._read_back and fact.recorded.position > self._scanned:
+                self._applied.add(fact.recorded.position)
+        self._absorb()
+
+    def _absorb(self) -> None:
+        """Move `_scanned` over the applied positions that directly follow it."""
+        applied = self._applied
+        scanned = self._scanned
+        while scanned + 1 in applied:
+            scanned += 1
+            applied.discard(scanned)
+        self._scanned = scanned
 
     def start(self) -> None:
         self._task = asyncio.get_running_loop().create_task(self._follow(), name="memory-views")
