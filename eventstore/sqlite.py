@@ -25,7 +25,7 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
-from ._batch import COLUMNS, Append, Outcome, plan_batch, record_from_row
+from ._batch import COLUMNS, Append, Outcome, Row, plan_batch, record_from_row
 from .contract import EventStore
 from .envelope import RecordedEvent, now_us
 from .errors import SchemaVersionMismatch, StoreClosed, StoreError, StoreUnavailable
@@ -62,7 +62,14 @@ _MIGRATIONS: dict[int, list[str]] = {
     ],
 }
 
-_INSERT = f"INSERT INTO es_events ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+_ROW_PLACEHOLDERS = "(?,?,?,?,?,?,?,?,?,?,?,?)"
+#: Rows per INSERT statement: a batch goes in a few multi-row statements instead of one statement per
+#: row, because the sqlite3 module releases and re-takes the GIL around every statement step, and
+#: under load each re-take waits for the event loop thread to let go of the GIL.
+_CHUNKS = (256, 64, 16, 4, 1)
+_INSERTS = {
+    size: f"INSERT INTO es_events ({COLUMNS}) VALUES {','.join([_ROW_PLACEHOLDERS] * size)}" for size in _CHUNKS
+}
 _SELECT = f"SELECT {COLUMNS} FROM es_events"
 
 T = TypeVar("T")
@@ -143,14 +150,24 @@ def _commit_batch(connection: sqlite3.Connection, appends: list[Append]) -> tupl
         head = rows[0][1]
         versions = {stream_id: version for stream_id, version in rows[1:]}
         outcomes, new_rows, _ = plan_batch(appends, versions, head, now_us())
-        if new_rows:
-            connection.executemany(_INSERT, new_rows)
+        _insert(connection, new_rows)
         connection.execute("COMMIT")
     except BaseException:
         if connection.in_transaction:
             connection.execute("ROLLBACK")
         raise
     return outcomes, bool(new_rows)
+
+
+def _insert(connection: sqlite3.Connection, rows: list[Row]) -> None:
+    """Insert rows with as few statement steps as the fixed chunk sizes allow (see `_CHUNKS`)."""
+    start = 0
+    for size in _CHUNKS:
+        statement = _INSERTS[size]
+        while len(rows) - start >= size:
+            chunk = rows[start : start + size]
+            connection.execute(statement, [value for row in chunk for value in row])
+            start += size
 
 
 class SQLiteEventStore(EventStore):
