@@ -1,11 +1,14 @@
 """In-process cost of the twin's hot routes: no server, no sockets, no load generator.
 
     .venv/bin/python -m benchmarks.inprocess [--requests 5000] [--concurrency 64] [--store URL] [--profile]
+                                             [--projector process|worker]
 
 Builds the twin app (twin.app.create_app) on a fresh SQLite store (or --store), runs its
 lifespan, mints a key through the twin plane, then calls the ASGI app directly for each
 workload (non-streamed messages, streamed messages, count_tokens): `--concurrency` requests at a
-time until `--requests` are done, and reports wall and CPU µs per request. The same numbers for
+time until `--requests` are done, and reports wall and CPU µs per request (the whole process, and
+the event-loop thread alone; the rest is the store's threads). As under `twin serve`, the durable
+views are not applied in the measured process unless `--projector worker`. The same numbers for
 the raw reference app (benchmarks/refapp.py) are printed beside them. `--profile` adds the top
 functions by own time (cProfile) per workload: where the twin's per-request time goes.
 """
@@ -127,7 +130,7 @@ async def _drive(app: App, key: str, workload: str, requests: int, concurrency: 
         return {"ok": False, "status": status, "answer": answer[:200].decode(errors="replace")}
     done = 0
     statuses: dict[int, int] = {}
-    wall, cpu = time.perf_counter(), time.process_time()
+    wall, cpu, loop_cpu = time.perf_counter(), time.process_time(), time.thread_time()
 
     async def lane() -> None:
         nonlocal done
@@ -137,12 +140,13 @@ async def _drive(app: App, key: str, workload: str, requests: int, concurrency: 
             statuses[got] = statuses.get(got, 0) + 1
 
     await asyncio.gather(*(lane() for _ in range(concurrency)))
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    wall, cpu, loop_cpu = time.perf_counter() - wall, time.process_time() - cpu, time.thread_time() - loop_cpu
     return {
         "ok": True,
         "requests": done,
         "wall_us": wall / done * 1e6,
         "cpu_us": cpu / done * 1e6,
+        "loop_cpu_us": loop_cpu / done * 1e6,
         "statuses": statuses,
     }
 
@@ -154,7 +158,7 @@ async def main(args: argparse.Namespace) -> int:
     reference = ReferenceApp(builtin_answers())
     with tempfile.TemporaryDirectory(prefix="twin-inprocess-") as tmp:
         store = args.store or f"sqlite:///{Path(tmp) / 'twin.db'}"
-        app: Any = create_app(Settings(store=store))
+        app: Any = create_app(Settings(store=store, projector=args.projector))
         async with _Lifespan(app):
             key = await _mint(app)
             for workload in args.workloads.split(","):
@@ -169,7 +173,8 @@ async def main(args: argparse.Namespace) -> int:
                     print(f"{workload:13} twin answers {twin['status']}: {twin['answer']}")
                     continue
                 print(
-                    f"{workload:13} twin {twin['wall_us']:7.1f} µs wall {twin['cpu_us']:7.1f} µs CPU per request   "
+                    f"{workload:13} twin {twin['wall_us']:7.1f} µs wall {twin['cpu_us']:7.1f} µs CPU per request "
+                    f"({twin['loop_cpu_us']:5.1f} on the event loop)   "
                     f"reference {ref['wall_us']:5.1f} / {ref['cpu_us']:5.1f}   statuses {twin['statuses']}",
                     flush=True,
                 )
@@ -188,6 +193,12 @@ def cli() -> int:
     parser.add_argument("--store", help="event store URL (default: a fresh SQLite file)")
     parser.add_argument("--profile", action="store_true", help="cProfile top functions per workload")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument(
+        "--projector",
+        choices=["process", "worker"],
+        default="process",
+        help="process (as `twin serve`: durable views applied elsewhere, not measured) or worker (in this process)",
+    )
     os.environ.setdefault("TWIN_LOG_LEVEL", "warning")
     return uvloop.run(main(parser.parse_args()))
 
