@@ -82,7 +82,16 @@ def _translate(exc: BaseException) -> StoreError:
 
 
 class _Writer:
-    """The process's one writing connection, confined to one thread."""
+    """The process's one writing connection.
+
+    A batch is committed on the event loop's own thread (`try_here`) when the database's write
+    lock is free: the transaction is a few statements and, with `synchronous=FULL`, one fsync,
+    and running it in place avoids two thread hand-offs per batch, each of which waits for the
+    busy event loop to let go of the GIL (measured: a 90-event batch took ~18 ms of wall time
+    through a thread, ~2 ms of it working). When another process holds the lock, the batch goes
+    to the writer thread instead (`call`), which waits for the lock without blocking the loop.
+    The caller serializes all use of the connection.
+    """
 
     def __init__(self, path: str, synchronous: str) -> None:
         self._path = path
@@ -90,15 +99,35 @@ class _Writer:
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="eventstore-sqlite-writer")
         self._connection: sqlite3.Connection | None = None
 
+    def _connect(self) -> sqlite3.Connection:
+        if self._connection is None:
+            connection = sqlite3.connect(self._path, isolation_level=None, timeout=0, check_same_thread=False)
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute(f"PRAGMA synchronous = {self._synchronous}")
+            self._connection = connection
+        return self._connection
+
+    def try_here(self, function: Callable[[sqlite3.Connection], T]) -> T | None:
+        """Run `function` on this thread if the database is not locked by another connection
+        (None if it is: nothing was done). Never waits for a lock."""
+        try:
+            return function(self._connect())
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
+                return None
+            raise
+
     async def call(self, function: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `function` in the writer thread, waiting up to 10 s for the database's locks."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, self._run, function)
 
     def _run(self, function: Callable[[sqlite3.Connection], T]) -> T:
-        if self._connection is None:
-            self._connection = sqlite3.connect(self._path, isolation_level=None, timeout=10.0)
-            self._connection.execute("PRAGMA journal_mode = WAL")
-            self._connection.execute(f"PRAGMA synchronous = {self._synchronous}")
-        return function(self._connection)
+        connection = self._connect()
+        connection.execute("PRAGMA busy_timeout = 10000")
+        try:
+            return function(connection)
+        finally:
+            connection.execute("PRAGMA busy_timeout = 0")
 
     async def close(self) -> None:
         def close(connection: sqlite3.Connection) -> None:
@@ -136,7 +165,7 @@ def _migrate(connection: sqlite3.Connection, path: str) -> None:
 
 
 def _commit_batch(connection: sqlite3.Connection, appends: list[Append]) -> tuple[list[Outcome], bool]:
-    """One transaction for the whole batch; runs in the writer thread."""
+    """One transaction for the whole batch (see `_Writer` for the thread it runs on)."""
     streams = list({append.stream_id for append in appends})
     connection.execute("BEGIN IMMEDIATE")
     try:
@@ -215,7 +244,10 @@ class SQLiteEventStore(EventStore):
     async def _write_batch(self, appends: list[Append]) -> list[Outcome]:
         async with self._writer_lock:
             try:
-                outcomes, wrote = await self._writer.call(lambda connection: _commit_batch(connection, appends))
+                done = self._writer.try_here(lambda connection: _commit_batch(connection, appends))
+                if done is None:  # another process holds the write lock: wait for it off the loop
+                    done = await self._writer.call(lambda connection: _commit_batch(connection, appends))
+                outcomes, wrote = done
             except Exception as exc:
                 raise _translate(exc) from exc
         if wrote:
