@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import sys
 
@@ -12,6 +13,10 @@ from projections.registry import durable_projections
 from projections.runner import ProjectionRunner
 
 from .config import Settings
+
+#: How much lower than the workers `twin project` runs (added to its nice value): the views are
+#: background work that reads catch up on demand, the requests are what a load test measures.
+PROJECTOR_NICENESS = 10
 
 
 async def rebuild(settings: Settings, names: list[str] | None) -> int:
