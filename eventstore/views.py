@@ -29,6 +29,7 @@ from .factory import split_options, sqlite_path
 from .postgres import parse_postgres_url
 
 _PLACEHOLDER = re.compile(r"\$(\d+)")
+_PAGE_SIZE = 16384
 
 Row = tuple[Any, ...]
 
@@ -108,6 +109,9 @@ class SQLiteViewDatabase(ViewDatabase):
     async def open(self) -> None:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._writer = await self._connect()
+        # Rows of views are large (a message's request and response; a log record): 16 KiB pages take
+        # a third less CPU to write than the 4 KiB default. Applies to a new file only (before WAL).
+        await self._writer.execute(f"PRAGMA page_size = {_PAGE_SIZE}")
         await self._writer.execute("PRAGMA journal_mode = WAL")
         await self._writer.execute("PRAGMA synchronous = NORMAL")  # views can always be rebuilt
         self._reader = await self._connect()
