@@ -20,7 +20,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 
-from eventstore import Codec, EventStore, StoreError, ViewDatabase, ViewTransaction
+from eventstore import Codec, EventStore, RecordedEvent, StoreError, ViewDatabase, ViewTransaction
 
 from .base import Fact, Projection
 
@@ -182,8 +182,8 @@ class ProjectionRunner:
         group and record their new positions in `moved`; True if the batch was full."""
         start = min(group.values())
         types = frozenset().union(*(self.projections[name].event_types for name in group))
-        events = await self.store.read_all(start, self.batch_size, types=types)
-        facts = [Fact(e, self.codec.decode(e)) for e in events]
+        events = await self._read(start, types)
+        facts = [Fact(e, self.codec.decode(e)) for e in events if e.type in types]
         complete = len(events) < self.batch_size
         end = (max(head, events[-1].position) if complete else events[-1].position) if events else head
         for name, checkpoint in group.items():
@@ -195,6 +195,14 @@ class ProjectionRunner:
                 await projection.apply(tx, mine)
             moved[name] = max(checkpoint, end)
         return not complete
+
+    async def _read(self, start: int, types: frozenset[str]) -> list[RecordedEvent]:
+        """One batch of events after `start`, at least those of `types` (maybe others too: the caller
+        filters). When `types` covers every type the codec knows, the store is read unfiltered, in
+        position order, which is much cheaper than a filter on many types (SQLite reads those through
+        its type index and sorts every remaining event of them by position)."""
+        wanted = None if types >= self.codec.type_names else types
+        return await self.store.read_all(start, self.batch_size, types=wanted)
 
     async def catch_up(self, names: Iterable[str] | None = None) -> None:
         """Bring the views up to the store's head as of this call (read-your-writes)."""
