@@ -4,16 +4,17 @@
                                                [--store URL] [--views logs,messages] [--profile]
 
 Fills a fresh event store (a new SQLite file by default; `--store` takes a PostgreSQL URL like
-the other benchmarks, whose `schema` is dropped and reused) with N realistic `message.created`
-events (the bodies of benchmarks.bodies, one request stream each, as POST /v1/messages records
-them) and, every 100th, a few events of the other types (tenant, key, token count, reads, a
-failure, feedback). Then, for each durable projection alone and for all of them together, it
-drops the views, sets them up and times one `await runner.catch_up()` of a fresh
-ProjectionRunner: wall time, process CPU (every thread: the loop's and the database drivers'),
-and the event-loop thread's own CPU, each per event in the store. Each cell runs `--repeat`
-times and keeps the best (the machine is shared and noisy). `twin project` runs on asyncio's
-default loop, and so does this. Prints a Markdown table and writes JSON with the machine to
-benchmarks/results/.
+the other benchmarks and uses a scratch schema in it, dropped before and after) with N realistic
+`message.created` events (the bodies of benchmarks.bodies, the twin's random message and request
+ids, one request stream each, as POST /v1/messages records them) and, every 100th, a few events
+of the other types (tenant, key, token count, reads, a failure, feedback). Then, for each durable
+projection alone and for all of them together, it drops the views, sets them up and times one
+`await runner.catch_up()` of a fresh ProjectionRunner: wall time, process CPU (every thread: the
+loop's and the database drivers'), and the event-loop thread's own CPU, each per event in the
+store. Each cell runs `--repeat` times and keeps the best (the machine is shared and noisy). A
+small `--batch` (e.g. 50) stands for `twin project` under steady load, whose passes each take
+the few events of the last 0.1 s. `twin project` runs on asyncio's default loop, and so does
+this. Prints a Markdown table and writes JSON with the machine to benchmarks/results/.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ from twin.events import (
     TenantCreated,
     TokensCounted,
 )
+from twin.ids import new_message_id, new_request_id
 
 RESULTS = Path(__file__).parent / "results"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
@@ -58,7 +60,7 @@ _APPEND_CHUNK = 500
 
 def _message(i: int) -> MessageCreated:
     return MessageCreated(
-        message_id=f"msg_{i:024d}",
+        message_id=new_message_id(),
         api_key_id=f"apikey_{i % 7}",
         model="claude-sonnet-4-5",
         stream=i % 2 == 0,
@@ -102,7 +104,7 @@ async def _fill(store: EventStore, count: int) -> int:
     for i in range(count):
         stream_events = [(f"request-m{i}", _message(i))] + (_others(i) if i % 100 == 0 else [])
         for stream, event in stream_events:
-            new: NewEvent = codec.new_event(event, tenant_id=f"tenant-{i % 3}", correlation_id=f"req_{i:020d}")
+            new: NewEvent = codec.new_event(event, tenant_id=f"tenant-{i % 3}", correlation_id=new_request_id())
             pending.append(Append(stream, [new], NO_STREAM))
         if len(pending) >= _APPEND_CHUNK or i == count - 1:
             await store.append_many(pending)
