@@ -96,8 +96,16 @@ def _sqlite_sql(sql: str) -> str:
     return _PLACEHOLDER.sub(r"?\1", sql)
 
 
-def _run(connection: sqlite3.Connection, writes: list[_Write], query: tuple[str, Sequence[Any]] | None) -> list[Row]:
-    """In the connection's thread: the writes in order, then the query's rows (if any)."""
+def _run(
+    connection: sqlite3.Connection, begin: bool, writes: list[_Write], query: tuple[str, Sequence[Any]] | None
+) -> list[Row]:
+    """In the connection's thread: BEGIN IMMEDIATE if `begin` (its failure is a StoreError), the
+    writes in order, then the query's rows (if any)."""
+    if begin:
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except Exception as exc:
+            raise _translate(exc, "sqlite") from exc
     for write in writes:
         if write.many:
             connection.executemany(write.sql, write.rows)
@@ -108,9 +116,9 @@ def _run(connection: sqlite3.Connection, writes: list[_Write], query: tuple[str,
     return [tuple(row) for row in connection.execute(*query).fetchall()]
 
 
-def _commit(connection: sqlite3.Connection, writes: list[_Write]) -> None:
+def _commit(connection: sqlite3.Connection, begin: bool, writes: list[_Write]) -> None:
     """In the connection's thread: the last writes, then COMMIT (whose failure is a StoreError)."""
-    _run(connection, writes, None)
+    _run(connection, begin, writes, None)
     try:
         connection.execute("COMMIT")
     except Exception as exc:
@@ -148,11 +156,12 @@ class _ThreadConnection:
 
 
 class _SQLiteTransaction(ViewTransaction):
-    """Writes wait and go to the connection's thread with the next fetch or the commit: one hop for
-    a whole batch of statements instead of one each."""
+    """BEGIN IMMEDIATE and the writes wait, and go to the connection's thread with the next fetch or
+    the commit: one hop for a whole batch of statements instead of one each."""
 
     def __init__(self, connection: _ThreadConnection) -> None:
         self._connection = connection
+        self._begun = False
         self._writes: list[_Write] = []
 
     async def execute(self, sql: str, *args: Any) -> None:
@@ -162,12 +171,18 @@ class _SQLiteTransaction(ViewTransaction):
         self._writes.append(_Write(_sqlite_sql(sql), rows, many=True))
 
     async def fetch(self, sql: str, *args: Any) -> list[Row]:
-        writes, self._writes = self._writes, []
-        return await self._connection.call(partial(_run, writes=writes, query=(_sqlite_sql(sql), args)))
+        begin, writes = self._take()
+        return await self._connection.call(partial(_run, begin=begin, writes=writes, query=(_sqlite_sql(sql), args)))
 
     async def commit(self) -> None:
-        writes, self._writes = self._writes, []
-        await self._connection.call(partial(_commit, writes=writes))
+        begin, writes = self._take()
+        await self._connection.call(partial(_commit, begin=begin, writes=writes))
+
+    def _take(self) -> tuple[bool, list[_Write]]:
+        """What the next hop sends: whether to BEGIN (not yet done), and the writes so far."""
+        taken = (not self._begun, self._writes)
+        self._begun, self._writes = True, []
+        return taken
 
 
 class SQLiteViewDatabase(ViewDatabase):
@@ -207,16 +222,12 @@ class SQLiteViewDatabase(ViewDatabase):
         if writer is None:
             raise StoreUnavailable("sqlite views: closed")
         async with self._write_lock:
-            try:
-                await writer.execute("BEGIN IMMEDIATE")
-            except Exception as exc:
-                raise _translate(exc, "sqlite") from exc
             transaction = _SQLiteTransaction(writer)
             try:
                 yield transaction
                 await transaction.commit()
             except BaseException:
-                with contextlib.suppress(Exception):
+                with contextlib.suppress(Exception):  # fails if BEGIN never ran or failed: nothing to undo
                     await writer.execute("ROLLBACK")
                 raise
 
