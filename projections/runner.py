@@ -124,9 +124,9 @@ class ProjectionRunner:
         self._positions[projection.name] = 0
 
     # ------------------------------------------------------------------ applying
-    async def _advance(self, names: Sequence[str]) -> bool:
-        """Apply one batch to each of the projections `names`; True if there may be more to apply."""
-        head = await self.store.head()
+    async def _advance(self, names: Sequence[str], head: int) -> bool:
+        """Apply one batch to each of the projections `names` that is behind `head` (a position the
+        store has reached); True if there may be more to apply."""
         async with self.views.transaction() as tx:
             checkpoints = await self._lock_checkpoints(tx, names)
             behind = {name: position for name, position in checkpoints.items() if position < head}
@@ -188,9 +188,8 @@ class ProjectionRunner:
         end = (max(head, events[-1].position) if complete else events[-1].position) if events else head
         for name, checkpoint in group.items():
             projection = self.projections[name]
-            mine = _facts_after(
-                facts, checkpoint, projection.event_types, every=checkpoint == start and projection.event_types >= types
-            )
+            wants_all = checkpoint == start and projection.event_types >= types
+            mine = facts if wants_all else _facts_after(facts, checkpoint, projection.event_types)
             if mine:
                 await projection.apply(tx, mine)
             moved[name] = max(checkpoint, end)
@@ -213,7 +212,7 @@ class ProjectionRunner:
         async with self._holding(wanted):
             while True:
                 due = [name for name in wanted if self._positions[name] < target]
-                if not due or not await self._advance(due):
+                if not due or not await self._advance(due, target):
                     return
 
     async def rebuild(self, names: Iterable[str] | None = None) -> None:
@@ -223,7 +222,8 @@ class ProjectionRunner:
             async with self.views.transaction() as tx:
                 for name in sorted(wanted):
                     await self._reset(tx, self.projections[name])
-            while await self._advance(wanted):
+            head = await self.store.head()
+            while await self._advance(wanted, head):
                 pass
 
     @contextlib.asynccontextmanager
@@ -267,8 +267,6 @@ class ProjectionRunner:
             self._task = None
 
 
-def _facts_after(facts: list[Fact], checkpoint: int, types: frozenset[str], *, every: bool) -> list[Fact]:
-    """The facts of `types` after `checkpoint` (all of them when `every`: nothing to filter)."""
-    if every:
-        return facts
+def _facts_after(facts: list[Fact], checkpoint: int, types: frozenset[str]) -> list[Fact]:
+    """The facts of `types` after `checkpoint`."""
     return [fact for fact in facts if fact.recorded.position > checkpoint and fact.recorded.type in types]
