@@ -15,12 +15,12 @@ and the hashes (and the deployment's signing key) are left out here too.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import msgspec
 
-from eventstore import ViewDatabase, ViewTransaction
+from eventstore import RecordedEvent, ViewDatabase, ViewTransaction
 from twin.events import (
     ApiKeyIssued,
     ApiKeyRevoked,
@@ -60,136 +60,146 @@ class LogRecord(msgspec.Struct, frozen=True, kw_only=True):
     details: dict[str, Any] = {}
 
 
+def log_record(fact: Fact) -> LogRecord | None:
+    """The record an event implies (None for events that are not operations)."""
+    build = _BUILDERS.get(type(fact.event))
+    return None if build is None else build(fact.recorded, fact.event)
+
+
+def _record(
+    recorded: RecordedEvent,
+    plane: str,
+    operation: str,
+    resource: dict[str, str] | None,
+    details: dict[str, Any],
+    *,
+    tenant_id: str | None = None,
+    outcome: str = "success",
+    reason: str | None = None,
+) -> LogRecord:
+    """The record of `recorded`: its time, tenant (unless `tenant_id` overrides it) and correlation."""
+    return LogRecord(
+        timestamp=rfc3339(recorded.recorded_at_us),
+        tenant_id=recorded.tenant_id if tenant_id is None else tenant_id,
+        correlation_id=recorded.correlation_id,
+        plane=plane,
+        operation=operation,
+        resource=resource,
+        outcome=outcome,
+        reason=reason,
+        details=details,
+    )
+
+
 def _resource(kind: str, ident: str) -> dict[str, str]:
     return {"type": kind, "id": ident}
 
 
-def log_record(fact: Fact) -> LogRecord | None:
-    """The record an event implies (None for events that are not operations)."""
-    recorded, event = fact.recorded, fact.event
-    base: dict[str, Any] = {
-        "timestamp": rfc3339(recorded.recorded_at_us),
-        "tenant_id": recorded.tenant_id,
-        "correlation_id": recorded.correlation_id,
-    }
-    if isinstance(event, OperationRecorded):
-        resource = _resource(event.resource.type, event.resource.id) if event.resource is not None else None
-        return LogRecord(
-            **base,
-            plane=event.plane,
-            operation=event.operation,
-            resource=resource,
-            outcome=event.outcome,
-            reason=event.reason if event.outcome == "failure" else None,
-            details=dict(event.details),
-        )
-    if isinstance(event, MessageCreated):
-        details = {
-            "api_key_id": event.api_key_id,
-            "model": event.model,
-            "stream": event.stream,
-            "api_version": event.api_version,
-            "betas": list(event.betas),
-            "path": event.path,
-            "stop_reason": event.stop_reason,
-            "usage": {
-                "input_tokens": event.input_tokens,
-                "output_tokens": event.output_tokens,
-                "cache_read_input_tokens": event.cache_read_input_tokens,
-                "cache_creation_input_tokens": event.cache_creation_input_tokens,
-            },
-        }
-        return LogRecord(
-            **base,
-            plane="data",
-            operation="data.messages.create",
-            resource=_resource("message", event.message_id),
-            details=details,
-        )
-    if isinstance(event, TokensCounted):
-        details = {
-            "api_key_id": event.api_key_id,
-            "model": event.model,
-            "api_version": event.api_version,
-            "betas": list(event.betas),
-            "path": event.path,
+def _operation_recorded(recorded: RecordedEvent, event: OperationRecorded) -> LogRecord:
+    resource = _resource(event.resource.type, event.resource.id) if event.resource is not None else None
+    reason = event.reason if event.outcome == "failure" else None
+    details = dict(event.details)
+    return _record(recorded, event.plane, event.operation, resource, details, outcome=event.outcome, reason=reason)
+
+
+def _message_created(recorded: RecordedEvent, event: MessageCreated) -> LogRecord:
+    details = {
+        "api_key_id": event.api_key_id,
+        "model": event.model,
+        "stream": event.stream,
+        "api_version": event.api_version,
+        "betas": list(event.betas),
+        "path": event.path,
+        "stop_reason": event.stop_reason,
+        "usage": {
             "input_tokens": event.input_tokens,
-        }
-        return LogRecord(**base, plane="data", operation="data.messages.count_tokens", details=details)
-    if isinstance(event, TenantCreated):
-        return LogRecord(
-            **base,
-            plane="twin",
-            operation="twin.tenant.create",
-            resource=_resource("tenant", event.tenant_id),
-            details={"friendly_name": event.friendly_name},
-        )
-    if isinstance(event, ApiKeyIssued):
-        return LogRecord(
-            **base,
-            plane="twin",
-            operation="twin.account.create",
-            resource=_resource("api_key", event.api_key_id),
-            details={"kind": "api_key", "friendly_name": event.friendly_name, "key_hint": event.key_hint},
-        )
-    if isinstance(event, ApiKeyRevoked):
-        if event.revoked_by == "admin":
-            base["tenant_id"] = ADMIN_TENANT
-        return LogRecord(
-            **base,
-            plane="twin",
-            operation="twin.account.revoke",
-            resource=_resource("api_key", event.api_key_id),
-            details={"revoked_by": event.revoked_by, "key_tenant_id": event.tenant_id},
-        )
-    if isinstance(event, FeedbackSubmitted):
-        return LogRecord(
-            **base,
-            plane="twin",
-            operation="twin.feedback.create",
-            resource=_resource("feedback", event.feedback_id),
-            details={"category": event.category, "body_chars": len(event.body)},
-        )
-    if isinstance(event, TenantClockAdvanced):
-        return LogRecord(
-            **base,
-            plane="twin",
-            operation="twin.clock.advance",
-            resource=_resource("tenant", event.tenant_id),
-            details={"advanced_by_ms": event.advanced_by_ms},
-        )
-    if isinstance(event, TenantSettingsChanged):
-        return LogRecord(
-            **base,
-            plane="twin",
-            operation="twin.tenant.settings.update",
-            resource=_resource("tenant", event.tenant_id),
-            details={"settings": dict(event.settings)},
-        )
-    if isinstance(event, FaultsConfigured):
-        return LogRecord(
-            **base,
-            plane="twin",
-            operation="twin.faults.configure" if event.rules else "twin.faults.clear",
-            resource=_resource("tenant", event.tenant_id),
-            details={"rules": [{"rule_id": r.rule_id, "error": r.error, "times": r.times} for r in event.rules]},
-        )
-    if isinstance(event, FaultInjected):
-        return LogRecord(
-            **base,
-            plane="runtime",
-            operation="runtime.fault.inject",
-            resource=_resource("fault_rule", event.rule_id),
-            details={"operation": event.operation},
-        )
-    if isinstance(event, DeploymentInitialized):
-        return LogRecord(
-            **base,
-            plane="runtime",
-            operation="runtime.deployment.initialize",
-            details={"organization_id": event.organization_id},
-        )
-    return None
+            "output_tokens": event.output_tokens,
+            "cache_read_input_tokens": event.cache_read_input_tokens,
+            "cache_creation_input_tokens": event.cache_creation_input_tokens,
+        },
+    }
+    return _record(recorded, "data", "data.messages.create", _resource("message", event.message_id), details)
+
+
+def _tokens_counted(recorded: RecordedEvent, event: TokensCounted) -> LogRecord:
+    details = {
+        "api_key_id": event.api_key_id,
+        "model": event.model,
+        "api_version": event.api_version,
+        "betas": list(event.betas),
+        "path": event.path,
+        "input_tokens": event.input_tokens,
+    }
+    return _record(recorded, "data", "data.messages.count_tokens", None, details)
+
+
+def _tenant_created(recorded: RecordedEvent, event: TenantCreated) -> LogRecord:
+    resource = _resource("tenant", event.tenant_id)
+    return _record(recorded, "twin", "twin.tenant.create", resource, {"friendly_name": event.friendly_name})
+
+
+def _api_key_issued(recorded: RecordedEvent, event: ApiKeyIssued) -> LogRecord:
+    details = {"kind": "api_key", "friendly_name": event.friendly_name, "key_hint": event.key_hint}
+    return _record(recorded, "twin", "twin.account.create", _resource("api_key", event.api_key_id), details)
+
+
+def _api_key_revoked(recorded: RecordedEvent, event: ApiKeyRevoked) -> LogRecord:
+    details = {"revoked_by": event.revoked_by, "key_tenant_id": event.tenant_id}
+    return _record(
+        recorded,
+        "twin",
+        "twin.account.revoke",
+        _resource("api_key", event.api_key_id),
+        details,
+        tenant_id=ADMIN_TENANT if event.revoked_by == "admin" else None,
+    )
+
+
+def _feedback_submitted(recorded: RecordedEvent, event: FeedbackSubmitted) -> LogRecord:
+    details = {"category": event.category, "body_chars": len(event.body)}
+    return _record(recorded, "twin", "twin.feedback.create", _resource("feedback", event.feedback_id), details)
+
+
+def _clock_advanced(recorded: RecordedEvent, event: TenantClockAdvanced) -> LogRecord:
+    details = {"advanced_by_ms": event.advanced_by_ms}
+    return _record(recorded, "twin", "twin.clock.advance", _resource("tenant", event.tenant_id), details)
+
+
+def _settings_changed(recorded: RecordedEvent, event: TenantSettingsChanged) -> LogRecord:
+    details = {"settings": dict(event.settings)}
+    return _record(recorded, "twin", "twin.tenant.settings.update", _resource("tenant", event.tenant_id), details)
+
+
+def _faults_configured(recorded: RecordedEvent, event: FaultsConfigured) -> LogRecord:
+    operation = "twin.faults.configure" if event.rules else "twin.faults.clear"
+    details = {"rules": [{"rule_id": r.rule_id, "error": r.error, "times": r.times} for r in event.rules]}
+    return _record(recorded, "twin", operation, _resource("tenant", event.tenant_id), details)
+
+
+def _fault_injected(recorded: RecordedEvent, event: FaultInjected) -> LogRecord:
+    details = {"operation": event.operation}
+    return _record(recorded, "runtime", "runtime.fault.inject", _resource("fault_rule", event.rule_id), details)
+
+
+def _deployment_initialized(recorded: RecordedEvent, event: DeploymentInitialized) -> LogRecord:
+    details = {"organization_id": event.organization_id}
+    return _record(recorded, "runtime", "runtime.deployment.initialize", None, details)
+
+
+_BUILDERS: dict[type, Callable[[RecordedEvent, Any], LogRecord]] = {
+    OperationRecorded: _operation_recorded,
+    MessageCreated: _message_created,
+    TokensCounted: _tokens_counted,
+    TenantCreated: _tenant_created,
+    ApiKeyIssued: _api_key_issued,
+    ApiKeyRevoked: _api_key_revoked,
+    FeedbackSubmitted: _feedback_submitted,
+    TenantClockAdvanced: _clock_advanced,
+    TenantSettingsChanged: _settings_changed,
+    FaultsConfigured: _faults_configured,
+    FaultInjected: _fault_injected,
+    DeploymentInitialized: _deployment_initialized,
+}
 
 
 _encoder = msgspec.json.Encoder()

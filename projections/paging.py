@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 import msgspec
@@ -87,7 +88,16 @@ async def read_page(
 def rfc3339(epoch_us: int) -> str:
     """UTC, RFC 3339 with milliseconds and `Z` (the log record's timestamp format)."""
     seconds, micros = divmod(epoch_us, 1_000_000)
-    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S") + f".{micros // 1000:03d}Z"
+    return _rfc3339_second(seconds) + _MILLISECONDS[micros // 1000]
+
+
+_MILLISECONDS = tuple(f".{ms:03d}Z" for ms in range(1000))
+
+
+@lru_cache(maxsize=1024)
+def _rfc3339_second(seconds: int) -> str:
+    """The formatted second (cached: a batch of events shares few seconds, and strftime is slow)."""
+    return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def clean(text: str | None) -> str | None:

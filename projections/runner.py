@@ -1,11 +1,16 @@
 """Runs durable projections: setup, background application, catch-up on read, rebuild.
 
 Safety across processes: every batch is applied in a view transaction that first locks the
-projection's checkpoint row (PostgreSQL `FOR UPDATE`; SQLite's `BEGIN IMMEDIATE` locks the
-whole view file), reads the checkpoint, applies the events after it and moves it. So any
-number of runners may race and each event is still applied exactly once. For efficiency one
-process per deployment (the holder of an advisory lock) applies in the background; every
-process can `catch_up()` on its own, which is how a read sees the writes made before it.
+checkpoint rows of the projections it advances (PostgreSQL `FOR UPDATE`, always in name order;
+SQLite's `BEGIN IMMEDIATE` locks the whole view file), reads the checkpoints, applies the events
+after them and moves them. So any number of runners may race and each event is still applied
+exactly once. For efficiency one process per deployment (the holder of an advisory lock)
+applies in the background; every process can `catch_up()` on its own, which is how a read sees
+the writes made before it.
+
+One pass serves many projections: those whose checkpoints are close read the store once (the
+union of their event types, from the lowest checkpoint), each event is decoded once, and each
+projection gets the facts of its own types after its own checkpoint, all in one transaction.
 """
 
 from __future__ import annotations
@@ -13,9 +18,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 
-from eventstore import Codec, EventStore, StoreError, ViewDatabase, ViewTransaction
+from eventstore import Codec, EventStore, RecordedEvent, StoreError, ViewDatabase, ViewTransaction
 
 from .base import Fact, Projection
 
@@ -79,7 +84,8 @@ class ProjectionRunner:
             foreign = bool(built_from) and built_from != identity
             if foreign:
                 log.warning("the views were built from another event store; rebuilding them")
-            for projection in self.projections.values():
+            for name in sorted(self.projections):  # the order `_advance` locks checkpoints in
+                projection = self.projections[name]
                 row = await tx.fetch(
                     f"SELECT position, version FROM view_checkpoints WHERE name = $1{self._for_update}",
                     projection.name,
@@ -118,53 +124,115 @@ class ProjectionRunner:
         self._positions[projection.name] = 0
 
     # ------------------------------------------------------------------ applying
-    async def _advance(self, projection: Projection) -> bool:
-        """Apply one batch; True if there may be more to apply."""
-        head = await self.store.head()
+    async def _advance(self, names: Sequence[str], head: int) -> bool:
+        """Apply one batch to each of the projections `names` that is behind `head` (a position the
+        store has reached); True if there may be more to apply."""
         async with self.views.transaction() as tx:
-            checkpoint = await tx.fetchval(
-                f"SELECT position FROM view_checkpoints WHERE name = $1{self._for_update}", projection.name
-            )
-            if checkpoint is None:
-                raise StoreError(f"view {projection.name} is not set up")
-            if checkpoint >= head:
-                self._positions[projection.name] = checkpoint
+            checkpoints = await self._lock_checkpoints(tx, names)
+            behind = {name: position for name, position in checkpoints.items() if position < head}
+            for name in checkpoints.keys() - behind.keys():
+                self._positions[name] = checkpoints[name]
+            if not behind:
                 return False
-            if checkpoint == 0:  # the first events this view takes: remember which store they come from
+            if 0 in behind.values():  # the first events a view takes: remember which store they come from
                 await tx.execute(
                     "UPDATE view_source SET store_identity = $1 WHERE singleton = 1 AND store_identity = ''",
                     await self._store_identity(),
                 )
-            events = await self.store.read_all(checkpoint, self.batch_size, types=projection.event_types)
-            if events:
-                await projection.apply(tx, [Fact(e, self.codec.decode(e)) for e in events])
-            complete = len(events) < self.batch_size
-            position = (
-                max(head, events[-1].position) if complete and events else (events[-1].position if events else head)
+            more = False
+            moved: dict[str, int] = {}
+            for group in self._passes(behind):
+                more |= await self._apply_pass(tx, group, head, moved)
+            await tx.executemany(
+                "UPDATE view_checkpoints SET position = $1 WHERE name = $2",
+                [(position, name) for name, position in moved.items()],
             )
-            await tx.execute("UPDATE view_checkpoints SET position = $1 WHERE name = $2", position, projection.name)
-        self._positions[projection.name] = position
+        self._positions.update(moved)
+        return more
+
+    async def _lock_checkpoints(self, tx: ViewTransaction, names: Sequence[str]) -> dict[str, int]:
+        """The checkpoints of `names`, their rows locked (in name order, so runners never deadlock)."""
+        ordered = sorted(names)
+        placeholders = ", ".join(f"${i}" for i in range(1, len(ordered) + 1))
+        rows = await tx.fetch(
+            f"SELECT name, position FROM view_checkpoints WHERE name IN ({placeholders})"
+            f" ORDER BY name{self._for_update}",
+            *ordered,
+        )
+        checkpoints = {name: int(position) for name, position in rows}
+        for name in ordered:
+            if name not in checkpoints:
+                raise StoreError(f"view {name} is not set up")
+        return checkpoints
+
+    def _passes(self, behind: dict[str, int]) -> list[dict[str, int]]:
+        """Group the projections behind into reads of the store: a projection joins the pass of the
+        lowest checkpoint within one batch of its own, so views far apart (one being rebuilt) each
+        read only what they need and advance side by side."""
+        passes: list[dict[str, int]] = []
+        for name in sorted(behind, key=behind.__getitem__):
+            if passes and behind[name] < min(passes[-1].values()) + self.batch_size:
+                passes[-1][name] = behind[name]
+            else:
+                passes.append({name: behind[name]})
+        return passes
+
+    async def _apply_pass(self, tx: ViewTransaction, group: dict[str, int], head: int, moved: dict[str, int]) -> bool:
+        """Read one batch after the lowest checkpoint of `group`, apply it to each projection of the
+        group and record their new positions in `moved`; True if the batch was full."""
+        start = min(group.values())
+        types = frozenset().union(*(self.projections[name].event_types for name in group))
+        events = await self._read(start, types)
+        facts = [Fact(e, self.codec.decode(e)) for e in events if e.type in types]
+        complete = len(events) < self.batch_size
+        end = (max(head, events[-1].position) if complete else events[-1].position) if events else head
+        for name, checkpoint in group.items():
+            projection = self.projections[name]
+            wants_all = checkpoint == start and projection.event_types >= types
+            mine = facts if wants_all else _facts_after(facts, checkpoint, projection.event_types)
+            if mine:
+                await projection.apply(tx, mine)
+            moved[name] = max(checkpoint, end)
         return not complete
+
+    async def _read(self, start: int, types: frozenset[str]) -> list[RecordedEvent]:
+        """One batch of events after `start`, at least those of `types` (maybe others too: the caller
+        filters). When `types` covers every type the codec knows, the store is read unfiltered, in
+        position order, which is much cheaper than a filter on many types (SQLite reads those through
+        its type index and sorts every remaining event of them by position)."""
+        wanted = None if types >= self.codec.type_names else types
+        return await self.store.read_all(start, self.batch_size, types=wanted)
 
     async def catch_up(self, names: Iterable[str] | None = None) -> None:
         """Bring the views up to the store's head as of this call (read-your-writes)."""
         target = await self.store.head()
-        for name in names or self.projections:
-            if self._positions[name] >= target:
-                continue
-            async with self._locks[name]:
-                while self._positions[name] < target and await self._advance(self.projections[name]):
-                    pass
+        wanted = [name for name in (list(names or ()) or self.projections) if self._positions[name] < target]
+        if not wanted:
+            return
+        async with self._holding(wanted):
+            while True:
+                due = [name for name in wanted if self._positions[name] < target]
+                if not due or not await self._advance(due, target):
+                    return
 
     async def rebuild(self, names: Iterable[str] | None = None) -> None:
         """Throw the views away and fold every event again."""
-        for name in names or self.projections:
-            projection = self.projections[name]
-            async with self._locks[name]:
-                async with self.views.transaction() as tx:
-                    await self._reset(tx, projection)
-                while await self._advance(projection):
-                    pass
+        wanted = list(names or ()) or list(self.projections)
+        async with self._holding(wanted):
+            async with self.views.transaction() as tx:
+                for name in sorted(wanted):
+                    await self._reset(tx, self.projections[name])
+            head = await self.store.head()
+            while await self._advance(wanted, head):
+                pass
+
+    @contextlib.asynccontextmanager
+    async def _holding(self, names: Iterable[str]) -> AsyncIterator[None]:
+        """This process's locks of the projections `names`, taken in name order (no deadlock)."""
+        async with contextlib.AsyncExitStack() as stack:
+            for name in sorted(set(names)):
+                await stack.enter_async_context(self._locks[name])
+            yield
 
     # ------------------------------------------------------------------ background
     def start(self) -> None:
@@ -197,3 +265,8 @@ class ProjectionRunner:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await self._task
             self._task = None
+
+
+def _facts_after(facts: list[Fact], checkpoint: int, types: frozenset[str]) -> list[Fact]:
+    """The facts of `types` after `checkpoint`."""
+    return [fact for fact in facts if fact.recorded.position > checkpoint and fact.recorded.type in types]
