@@ -43,8 +43,11 @@ async def project(settings: Settings) -> int:
 
     `twin serve` runs this in its own process beside the Granian workers, so that the CPU spent
     on views never competes with requests for a worker's event loop. Reads still catch their
-    view up themselves, so answers never depend on this process keeping pace.
+    view up themselves, so answers never depend on this process keeping pace; hence it also runs
+    at a lower scheduling priority (`PROJECTOR_NICENESS`): when the machine is saturated, serving
+    requests comes first and the views catch up as soon as there is CPU to spare.
     """
+    os.nice(PROJECTOR_NICENESS)
     store = await open_store(settings.store)
     views = await open_views(settings.store)
     runner = ProjectionRunner(store, views, durable_projections(), twin_codec())
