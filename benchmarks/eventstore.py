@@ -16,21 +16,18 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import json
 import statistics
 import tempfile
 import time
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import msgspec
 import uvloop
 
-from benchmarks.machine import describe_machine, postgres_server_version
+from benchmarks.machine import describe_machine, postgres_server_version, save_result
 from eventstore import NO_STREAM, NewEvent, open_store
 
-RESULTS = Path(__file__).parent / "results"
 PAYLOAD = msgspec.json.encode({"request": {"model": "claude-sonnet-4-5", "text": "x" * 900}, "usage": {"in": 12}})
 
 
@@ -123,9 +120,7 @@ async def main(args: argparse.Namespace) -> int:
         "machine": machine,
         "results": rows,
     }
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"eventstore-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(report, indent=2))
+    out = save_result("eventstore", report)
     print(f"\nwrote {out}")
     return 0
 

@@ -26,7 +26,6 @@ free before use (Granian binds with SO_REUSEPORT: a stale server would silently 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import signal
 import statistics
@@ -38,7 +37,7 @@ from typing import Any
 
 from . import plots
 from .bodies import WORKLOADS, ReferenceAnswers, builtin_answers
-from .machine import describe_machine
+from .machine import RESULTS, describe_machine, save_result
 from .procs import Server, cpu_seconds, pids_named, running
 from .variants import (
     DEFAULT_POSTGRES,
@@ -54,7 +53,6 @@ from .variants import (
 )
 from .wrkrun import ensure_wrk, run_wrk, wrk_version
 
-RESULTS = Path(__file__).parent / "results"
 PACKAGES = ("granian", "litestar", "msgspec", "uvloop", "aiosqlite", "asyncpg", "anthropic-twin")
 ACCEPT = {"messages": "application/json", "stream": "text/event-stream", "count_tokens": "application/json"}
 
@@ -334,10 +332,7 @@ def format_table(summary: list[dict[str, Any]]) -> str:
 
 
 def write_report(kind: str, out_stamp: str, report: dict[str, Any]) -> list[Path]:
-    RESULTS.mkdir(exist_ok=True)
-    path = RESULTS / f"{kind}-{out_stamp}.json"
-    path.write_text(json.dumps(report, indent=2, default=str))
-    return [path]
+    return [save_result(kind, report, out_stamp)]
 
 
 # --------------------------------------------------------------------------- command line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import platform
 import sqlite3
@@ -80,3 +81,14 @@ async def postgres_server_version(dsn: str) -> str | None:
         return str(await connection.fetchval("SHOW server_version"))
     finally:
         await connection.close()
+
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def save_result(kind: str, report: dict[str, Any], out_stamp: str | None = None) -> Path:
+    """Write a benchmark's report as `benchmarks/results/<kind>-<stamp>.json` (stamp: now)."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / f"{kind}-{out_stamp or time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(report, indent=2, default=str))
+    return path

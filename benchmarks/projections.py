@@ -23,20 +23,18 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
-import json
 import pstats
 import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import asyncpg
 import msgspec
 
 from benchmarks.bodies import default_message, message_request
-from benchmarks.machine import describe_machine, postgres_server_version
+from benchmarks.machine import describe_machine, postgres_server_version, save_result
 from eventstore import NO_STREAM, Append, EventStore, NewEvent, ViewDatabase, open_store, open_views
 from eventstore.postgres import parse_postgres_url
 from projections.base import Projection
@@ -53,7 +51,6 @@ from twin.events import (
 )
 from twin.ids import new_message_id, new_request_id
 
-RESULTS = Path(__file__).parent / "results"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 _APPEND_CHUNK = 500
 
@@ -223,9 +220,7 @@ async def main(args: argparse.Namespace) -> int:
         "machine": machine,
         "results": rows,
     }
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"projections-{time.strftime('%Y%m%d-%H%M%S')}.json"
-    out.write_text(json.dumps(report, indent=2))
+    out = save_result("projections", report)
     print(f"\nwrote {out}")
     return 0
 

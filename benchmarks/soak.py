@@ -22,8 +22,8 @@ from typing import Any
 
 from . import plots
 from .bodies import WORKLOADS
-from .load import PACKAGES, RESULTS, Cluster, _body_files, close_cluster, stamp, start_cluster, write_report
-from .machine import describe_machine
+from .load import PACKAGES, Cluster, _body_files, close_cluster, stamp, start_cluster, write_report
+from .machine import RESULTS, describe_machine
 from .procs import Server, cpu_seconds, rss_bytes, running
 from .variants import parse_variants, preflight
 from .wrkrun import ensure_wrk, run_wrk

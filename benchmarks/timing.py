@@ -37,8 +37,8 @@ from twin.domain.timing import TimingProfile, parse_header
 
 from . import plots
 from .bodies import WORKLOADS, message_request
-from .load import PACKAGES, RESULTS, Cluster, close_cluster, stamp, start_cluster, write_report
-from .machine import describe_machine
+from .load import PACKAGES, Cluster, close_cluster, stamp, start_cluster, write_report
+from .machine import RESULTS, describe_machine
 from .procs import Server, cpu_seconds, running
 from .variants import parse_variants
 
