@@ -1,13 +1,13 @@
 """SQLite backend: the embedded default.
 
-Writes go through ONE connection per process, owned by one thread: each group-committed batch
-is a single call into that thread that runs the whole transaction (`BEGIN IMMEDIATE`, read
-head and stream versions, insert, `COMMIT`), so the event loop is involved once per batch, not
-once per statement. Reads go through a few aiosqlite connections (WAL lets them run beside the
-writer). Positions are assigned explicitly under the write lock from MAX(position) + 1, so
-they are contiguous and in commit order even when several processes write the same file
-(SQLite serializes writers on its database lock). Other processes' appends are noticed by
-polling; this process's own appends wake readers at once.
+Writes go through ONE connection per process (see `_Writer`): each group-committed batch is one
+transaction (`BEGIN IMMEDIATE`, read head and stream versions, insert, `COMMIT`), run on the
+event loop's own thread when the database's write lock is free, else handed to a writer thread
+that waits for the lock off the loop. Reads go through a few aiosqlite connections (WAL lets
+them run beside the writer). Positions are assigned explicitly under the write lock from
+MAX(position) + 1, so they are contiguous and in commit order even when several processes write
+the same file (SQLite serializes writers on its database lock). Other processes' appends are
+noticed by polling; this process's own appends wake readers at once.
 
 `synchronous=FULL` (the default) makes every acknowledged batch survive power loss; NORMAL
 survives a killed process but not a power cut.
@@ -20,6 +20,7 @@ import contextlib
 import sqlite3
 from collections.abc import Callable, Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -101,9 +102,11 @@ class _Writer:
 
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
-            connection = sqlite3.connect(self._path, isolation_level=None, timeout=0, check_same_thread=False)
+            # set-up may wait for another process's lock, as `call` does; then `try_here` never waits
+            connection = sqlite3.connect(self._path, isolation_level=None, timeout=10.0, check_same_thread=False)
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute(f"PRAGMA synchronous = {self._synchronous}")
+            connection.execute("PRAGMA busy_timeout = 0")
             self._connection = connection
         return self._connection
 
@@ -243,10 +246,11 @@ class SQLiteEventStore(EventStore):
     # ------------------------------------------------------------------ writing
     async def _write_batch(self, appends: list[Append]) -> list[Outcome]:
         async with self._writer_lock:
+            commit = partial(_commit_batch, appends=appends)
             try:
-                done = self._writer.try_here(lambda connection: _commit_batch(connection, appends))
+                done = self._writer.try_here(commit)
                 if done is None:  # another process holds the write lock: wait for it off the loop
-                    done = await self._writer.call(lambda connection: _commit_batch(connection, appends))
+                    done = await self._writer.call(commit)
                 outcomes, wrote = done
             except Exception as exc:
                 raise _translate(exc) from exc
